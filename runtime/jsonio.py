@@ -1,0 +1,210 @@
+"""Bounded, strict JSON reading and deterministic, atomic JSON writing.
+
+Every file a user hands us (a playbook, a server definition, a run profile payload) passes
+through :func:`loads_bounded` before anything else looks at it: size and nesting depth are
+capped before the parser runs, duplicate keys, ``NaN`` and ``Infinity`` are refused, and each
+failure is a :class:`JsonInputError` whose message names the place (``line:column`` or the
+key). Writing goes through :func:`dump_text` (stable key order, indent 2, trailing newline) and
+:func:`write_atomic` (temp file in the same folder, fsync, ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+
+_STRING_RE = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS_ONLY = bytes(c for c in range(256) if chr(c) not in "[]{}")
+_DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+class JsonInputError(ValueError):
+    """Input that is not acceptable JSON; the message says what and where."""
+
+    def __init__(self, message: str, *, source: str = "") -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+        self.detail = message
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _BadConstant(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _BadConstant(name)
+
+
+def _line_col(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+def _max_depth(raw: bytes) -> int:
+    brackets = _STRING_RE.sub(b'""', raw).translate(None, _BRACKETS_ONLY)
+    if not brackets:
+        return 0
+    return max(accumulate(map(_DELTA.__getitem__, brackets)))
+
+
+def _locate(text: str, pattern: str, occurrence: int) -> str:
+    matches = list(re.finditer(pattern, text))
+    if len(matches) >= occurrence:
+        return " at " + _line_col(text, matches[occurrence - 1].start())
+    return ""
+
+
+def decode_text(raw: bytes, *, source: str = "") -> str:
+    """Decode UTF-8 (an optional BOM allowed), refusing binary data with a located message."""
+    if not raw.strip():
+        raise JsonInputError("the file is empty", source=source)
+    if b"\x00" in raw[:8192]:
+        raise JsonInputError("this is a binary file, not JSON text", source=source)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JsonInputError(
+            f"not UTF-8 text (invalid byte at offset {exc.start})", source=source
+        ) from None
+
+
+def loads_bounded(
+    raw: bytes | str, *, source: str = "", max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> Any:
+    """Parse JSON strictly within size and depth caps.
+
+    Args:
+        raw: The bytes (or text) to parse.
+        source: A name for messages, usually the file path.
+        max_bytes: Refuse larger input before parsing.
+        max_depth: Refuse deeper nesting before parsing.
+
+    Returns:
+        The parsed value.
+
+    Raises:
+        JsonInputError: For anything that is not acceptable JSON, with the place named.
+    """
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    if len(data) > max_bytes:
+        raise JsonInputError(
+            f"the file is {len(data):,} bytes; the limit is {max_bytes:,} bytes", source=source
+        )
+    text = raw if isinstance(raw, str) else decode_text(data, source=source)
+    if not text.strip():
+        raise JsonInputError("the file is empty", source=source)
+    depth = _max_depth(data)
+    if depth > max_depth:
+        raise JsonInputError(
+            f"nesting is {depth} levels deep; the limit is {max_depth}", source=source
+        )
+    try:
+        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant)
+    except _DuplicateKey as exc:
+        where = _locate(text, re.escape(json.dumps(exc.key)) + r"\s*:", 2)
+        raise JsonInputError(f"duplicate key {json.dumps(exc.key)}{where}", source=source) from None
+    except _BadConstant as exc:
+        where = _locate(text, r"(?<![\w\"])" + re.escape(exc.name), 1)
+        raise JsonInputError(
+            f"{exc.name} is not allowed in JSON{where}", source=source
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise JsonInputError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=source
+        ) from None
+    except RecursionError:
+        raise JsonInputError("nesting is too deep", source=source) from None
+
+
+def read_json_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:
+    """Read and parse a JSON file within the caps; every failure is a JsonInputError."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise JsonInputError("this is a folder, not a file", source=str(p))
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise JsonInputError(
+                f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes", source=str(p)
+            )
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise JsonInputError("no such file", source=str(p)) from None
+    except PermissionError:
+        raise JsonInputError("permission denied", source=str(p)) from None
+    except OSError as exc:
+        raise JsonInputError(f"cannot read: {exc.strerror or exc}", source=str(p)) from None
+    return loads_bounded(raw, source=str(p), max_bytes=max_bytes)
+
+
+def dump_text(value: Any) -> str:
+    """Deterministic JSON text: indent 2, keys in the order given, UTF-8, newline at end."""
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write a file atomically: temp file beside it, fsync, then os.replace.
+
+    A crash at any point leaves either the old file or the new one, never a torn one.
+    """
+    target = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def iter_json_pointer(parts: Iterable[str | int]) -> str:
+    """Format path parts as a JSON pointer (``/definition/Get Alerts/parameters/limit``)."""
+    out = []
+    for part in parts:
+        out.append(str(part).replace("~", "~0").replace("/", "~1"))
+    return "/" + "/".join(out) if out else ""

@@ -1,0 +1,186 @@
+"""Layered (Sugiyama-style) auto-layout of a playbook, Qt-free.
+
+Only control-flow edges are laid out (``next``, conditions, default, parallel path roots, batch
+roots); ``on_error`` fallbacks and loop back-edges are drawn afterwards as an overlay, because
+edges from every action to one shared error handler make layered layouts explode (DESIGN.md).
+
+Steps: the flow graph is built with networkx; back edges found by one DFS are reversed; each
+state gets the layer of its longest path from a root; edges spanning several layers get dummy
+nodes; a few barycentre sweeps order each layer to reduce crossings; coordinates come from the
+layer (x, flow runs left to right) and the order (y). Used by import and by the designer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from runtime.model.states import END, AnyState
+
+COLUMN = 280.0
+ROW = 130.0
+SWEEPS = 4
+
+
+@dataclass(frozen=True)
+class LayoutResult:
+    positions: dict[str, tuple[float, float]]
+    layers: list[list[str]]
+
+
+def flow_graph(definition: Mapping[str, AnyState]) -> nx.DiGraph:
+    """The control-flow graph (no on_error fallbacks), states only (no End node)."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(definition)
+    for name, state in definition.items():
+        for _, target in state.flow_targets():
+            if target != END and target in definition:
+                graph.add_edge(name, target)
+    return graph
+
+
+def _roots(graph: nx.DiGraph, start: str | None) -> list[str]:
+    roots = [start] if start in graph else []
+    roots += [n for n in graph if graph.in_degree(n) == 0 and n != start]
+    return roots
+
+
+def _acyclic_edges(graph: nx.DiGraph, roots: list[str]) -> list[tuple[str, str]]:
+    """Edges with back edges reversed (iterative DFS, gray = on the stack)."""
+    state: dict[str, int] = {}
+    edges: list[tuple[str, str]] = []
+    order = roots + [n for n in graph if n not in roots]
+    for root in order:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(graph.successors(root)))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            mark = state.get(child)
+            if mark == 1:
+                edges.append((child, node))
+                continue
+            edges.append((node, child))
+            if mark is None:
+                state[child] = 1
+                stack.append((child, iter(graph.successors(child))))
+    return edges
+
+
+def _assign_layers(nodes: Iterable[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    dag = nx.DiGraph()
+    dag.add_nodes_from(nodes)
+    dag.add_edges_from(edges)
+    layer: dict[str, int] = {}
+    for node in nx.topological_sort(dag):
+        preds = [layer[p] + 1 for p in dag.predecessors(node)]
+        layer[node] = max(preds, default=0)
+    return layer
+
+
+def _with_dummies(
+    edges: list[tuple[str, str]], layer: dict[str, int]
+) -> tuple[dict[object, int], list[tuple[object, object]]]:
+    all_layer: dict[object, int] = dict(layer)
+    split: list[tuple[object, object]] = []
+    for index, (u, v) in enumerate(edges):
+        span = layer[v] - layer[u]
+        prev: object = u
+        for step in range(1, span):
+            dummy = ("dummy", index, step)
+            all_layer[dummy] = layer[u] + step
+            split.append((prev, dummy))
+            prev = dummy
+        split.append((prev, v))
+    return all_layer, split
+
+
+def _order_layers(
+    all_layer: dict[object, int], edges: list[tuple[object, object]], seed: list[str]
+) -> list[list[object]]:
+    depth = max(all_layer.values(), default=-1) + 1
+    rank = {node: i for i, node in enumerate(seed)}
+    layers: list[list[object]] = [[] for _ in range(depth)]
+    for node in sorted(all_layer, key=lambda n: rank.get(n, len(rank))):  # type: ignore[arg-type]
+        layers[all_layer[node]].append(node)
+    ups: dict[object, list[object]] = {n: [] for n in all_layer}
+    downs: dict[object, list[object]] = {n: [] for n in all_layer}
+    for u, v in edges:
+        downs[u].append(v)
+        ups[v].append(u)
+    for sweep in range(SWEEPS):
+        forward = sweep % 2 == 0
+        indices = range(1, depth) if forward else range(depth - 2, -1, -1)
+        neighbours = ups if forward else downs
+        for i in indices:
+            ref = layers[i - 1] if forward else layers[i + 1]
+            pos = {node: p for p, node in enumerate(ref)}
+            current = {node: p for p, node in enumerate(layers[i])}
+
+            def key(node: object, pos: dict = pos, current: dict = current) -> float:
+                linked = [pos[n] for n in neighbours[node] if n in pos]
+                return sum(linked) / len(linked) if linked else float(current[node])
+
+            layers[i].sort(key=key)
+    return layers
+
+
+def layout_definition(
+    definition: Mapping[str, AnyState], start: str | None = None
+) -> LayoutResult:
+    """Lay out a definition; returns top-left positions per state and the layers."""
+    if not definition:
+        return LayoutResult({}, [])
+    graph = flow_graph(definition)
+    roots = _roots(graph, start)
+    seed = list(nx.dfs_preorder_nodes(graph, source=roots[0])) if roots else []
+    seen = set(seed)
+    seed += [n for n in graph if n not in seen]
+    edges = _acyclic_edges(graph, roots)
+    layer = _assign_layers(graph.nodes, edges)
+    all_layer, split = _with_dummies(edges, layer)
+    ordered = _order_layers(all_layer, split, seed)
+    positions: dict[str, tuple[float, float]] = {}
+    layers: list[list[str]] = []
+    for index, nodes in enumerate(ordered):
+        offset = (len(nodes) - 1) * ROW / 2
+        names = []
+        for row, node in enumerate(nodes):
+            if isinstance(node, str):
+                positions[node] = (index * COLUMN, row * ROW - offset)
+                names.append(node)
+        layers.append(names)
+    return LayoutResult(positions, layers)
+
+
+def count_crossings(
+    definition: Mapping[str, AnyState], positions: Mapping[str, tuple[float, float]]
+) -> int:
+    """Edge crossings between adjacent columns of a left-to-right layout (for benchmarks)."""
+    graph = flow_graph(definition)
+    segments = []
+    for u, v in graph.edges:
+        (x1, y1), (x2, y2) = positions[u], positions[v]
+        if x2 > x1:
+            segments.append((x1, y1, x2, y2))
+    segments.sort()
+    crossings = 0
+    by_column: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    for x1, y1, x2, y2 in segments:
+        by_column.setdefault((x1, x2), []).append((y1, y2))
+    for pairs in by_column.values():
+        for i in range(len(pairs)):
+            a1, a2 = pairs[i]
+            for j in range(i + 1, len(pairs)):
+                b1, b2 = pairs[j]
+                if (a1 - b1) * (a2 - b2) < 0:
+                    crossings += 1
+    return crossings

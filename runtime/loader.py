@@ -1,0 +1,69 @@
+"""Open any playbook file: a native document or a server definition in either dialect.
+
+The kind is told by content, not by file name: a native document is an object with
+``format: "playbook-studio"`` (or a ``definition`` and a ``format_version``); a server
+definition is a flat object of states that each have a ``type``. Everything else is refused
+with a message that says what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runtime.jsonio import JsonInputError, read_json_file
+from runtime.model.document import PlaybookDocument
+from runtime.model.io import DocumentError, document_from_data
+from runtime.serverformat import ImportError_, import_definition, looks_like_server_definition
+
+
+class PlaybookLoadError(ValueError):
+    """A file that is not a readable playbook; the message names the place."""
+
+
+@dataclass
+class LoadedPlaybook:
+    document: PlaybookDocument
+    kind: str  # "native" | "server"
+    dialect: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def is_native(data: Any) -> bool:
+    return isinstance(data, dict) and (
+        data.get("format") == "playbook-studio"
+        or ("definition" in data and "format_version" in data)
+    )
+
+
+def playbook_from_data(data: Any, *, source: str = "") -> LoadedPlaybook:
+    """Build a playbook from parsed JSON of either kind."""
+    prefix = f"{source}: " if source else ""
+    if is_native(data):
+        try:
+            return LoadedPlaybook(document_from_data(data, source=source), "native")
+        except DocumentError as exc:
+            raise PlaybookLoadError(str(exc)) from None
+    if looks_like_server_definition(data):
+        name = Path(source).name.split(".")[0] if source else "Imported playbook"
+        try:
+            result = import_definition(data, name=name or "Imported playbook")
+        except ImportError_ as exc:
+            raise PlaybookLoadError(f"{prefix}{exc}") from None
+        return LoadedPlaybook(result.document, "server", result.dialect, result.notes)
+    kind = type(data).__name__ if not isinstance(data, dict) else "object"
+    raise PlaybookLoadError(
+        f"{prefix}/: not a playbook: expected a Playbook Studio document or a server "
+        f"definition (an object of states, each with a 'type'); found {kind}"
+        + (" with no states" if isinstance(data, dict) and not data else "")
+    )
+
+
+def load_playbook(path: str | Path) -> LoadedPlaybook:
+    """Read a playbook file of either kind; every failure is a PlaybookLoadError."""
+    try:
+        data = read_json_file(path)
+    except JsonInputError as exc:
+        raise PlaybookLoadError(str(exc)) from None
+    return playbook_from_data(data, source=str(path))

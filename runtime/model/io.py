@@ -1,0 +1,108 @@
+"""Reading and writing native documents: bounded parse, migrate, validate, atomic save.
+
+:func:`document_from_data` turns raw JSON data into a :class:`PlaybookDocument`, converting
+every pydantic error into a :class:`DocumentError` whose message starts with the JSON pointer
+of the bad value. :func:`save_document` writes deterministically (stable key order, indent 2)
+and atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from runtime.jsonio import (
+    JsonInputError,
+    dump_text,
+    iter_json_pointer,
+    read_json_file,
+    write_atomic,
+)
+from runtime.model.document import PlaybookDocument
+from runtime.model.migrations import MigrationError, migrate
+from runtime.model.states import STATE_TYPES
+
+MAX_STATES_LOADABLE = 20_000
+
+
+class DocumentError(ValueError):
+    """A document that cannot be loaded; the message names the place."""
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    parts = list(loc)
+    if len(parts) >= 3 and parts[0] == "definition" and parts[2] in STATE_TYPES:
+        del parts[2]
+    return iter_json_pointer(parts) or "/"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        return f"{tag!r} is not a state type (expected one of {', '.join(STATE_TYPES)})"
+    if kind == "union_tag_not_found":
+        return "a state needs a 'type' (one of " + ", ".join(STATE_TYPES) + ")"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (this build does not know it)"
+    return str(error.get("msg", "invalid value"))
+
+
+def format_validation_error(exc: ValidationError, *, source: str = "", limit: int = 5) -> str:
+    """A readable, located message for a pydantic ValidationError (first few problems)."""
+    errors = exc.errors()
+    lines = [f"{_pointer(tuple(e['loc']))}: {_message(dict(e))}" for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"... and {len(errors) - limit} more")
+    prefix = f"{source}: " if source else ""
+    return prefix + "; ".join(lines)
+
+
+def document_from_data(data: Any, *, source: str = "") -> PlaybookDocument:
+    """Build a document from parsed JSON (migrating older formats).
+
+    Raises:
+        DocumentError: With a located message for anything wrong.
+    """
+    prefix = f"{source}: " if source else ""
+    if not isinstance(data, dict):
+        raise DocumentError(f"{prefix}/: a playbook is a JSON object, not {type(data).__name__}")
+    try:
+        data, _ = migrate(data)
+    except MigrationError as exc:
+        raise DocumentError(f"{prefix}{exc}") from None
+    definition = data.get("definition")
+    if isinstance(definition, dict) and len(definition) > MAX_STATES_LOADABLE:
+        raise DocumentError(
+            f"{prefix}/definition: {len(definition):,} states; the limit is "
+            f"{MAX_STATES_LOADABLE:,}"
+        )
+    try:
+        return PlaybookDocument.model_validate(data)
+    except ValidationError as exc:
+        raise DocumentError(format_validation_error(exc, source=source)) from None
+    except RecursionError:
+        raise DocumentError(f"{prefix}/: nesting is too deep") from None
+
+
+def load_document(path: str | Path) -> PlaybookDocument:
+    """Read a native document from disk (bounded, strict, migrated)."""
+    try:
+        data = read_json_file(path)
+    except JsonInputError as exc:
+        raise DocumentError(str(exc)) from None
+    return document_from_data(data, source=str(path))
+
+
+def dumps_document(doc: PlaybookDocument) -> str:
+    """The file text of a document: deterministic, so files diff well."""
+    return dump_text(doc.to_dict())
+
+
+def save_document(doc: PlaybookDocument, path: str | Path) -> None:
+    """Save atomically (temp file, fsync, replace)."""
+    write_atomic(path, dumps_document(doc))

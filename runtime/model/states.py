@@ -1,0 +1,211 @@
+"""State definitions: one pydantic model per server ``type``, in one discriminated union.
+
+The shape is the server's snake_case definition (``../shared/spec/server-format.md``): a flat
+map from state name to state, with edges held as fields (``next``, ``default``,
+``conditions[i].next``, ``paths[i].root``, ``root``, ``on_error[i].fallback.next``). Every model
+keeps unknown keys (``extra="allow"``) so that import → export is lossless. Values that the
+validator judges (durations, sizes, parameter values) are typed loosely here on purpose: a
+wrong value is a validation problem with a rule code, not a load failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+END = "End"
+STATE_TYPES = (
+    "pass", "branch", "parallel", "wait", "batch", "success", "failure",
+    "function", "circuit", "action",
+)
+ERROR_TYPES = ("timeout_error", "execution_error", "authorization_error", "custom_error")
+TERMINAL_TYPES = frozenset({"success", "failure"})
+ON_ERROR_TYPES = frozenset({"function", "circuit", "action"})
+DATA_PATH_FIELDS = (
+    "input_path", "result_selector", "result_path", "output_path", "error_selector", "error_path",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=False)
+
+
+class Retry(_Model):
+    delay: Any = 1
+    attempt: Any = 1
+    step_delay: Any = 1
+
+
+class Fallback(_Model):
+    next: str
+
+
+class OnError(_Model):
+    error_type: str
+    error_codes: list[str] | None = None
+    retry: Retry | None = None
+    fallback: Fallback | None = None
+
+
+class Condition(_Model):
+    condition: str
+    next: str
+
+
+class ParallelPath(_Model):
+    name: str
+    root: str
+
+
+class _State(_Model):
+    start: bool = False
+    comment: str | None = None
+    input_path: str | None = None
+    output_path: str | None = None
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        """Yield ``(field_path, target)`` for every edge this state holds (``End`` included)."""
+        nxt = getattr(self, "next", None)
+        if nxt is not None:
+            yield "next", nxt
+
+    def flow_targets(self) -> Iterator[tuple[str, str]]:
+        """Edges of the control flow proper (no ``on_error`` fallbacks)."""
+        for path, target in self.targets():
+            if not path.startswith("on_error"):
+                yield path, target
+
+
+class PassState(_State):
+    type: Literal["pass"]
+    next: str | None = None
+    result: Any = None
+    result_path: str | None = None
+
+
+class WaitState(_State):
+    type: Literal["wait"]
+    duration: Any = None
+    next: str | None = None
+
+
+class BranchState(_State):
+    type: Literal["branch"]
+    conditions: list[Condition] = Field(default_factory=list)
+    default: str | None = None
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        for index, cond in enumerate(self.conditions):
+            yield f"conditions[{index}].next", cond.next
+        if self.default is not None:
+            yield "default", self.default
+
+
+class ParallelState(_State):
+    type: Literal["parallel"]
+    paths: list[ParallelPath] = Field(default_factory=list)
+    next: str | None = None
+    result_path: str | None = None
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        for index, path in enumerate(self.paths):
+            yield f"paths[{index}].root", path.root
+        yield from super().targets()
+
+
+class BatchState(_State):
+    type: Literal["batch"]
+    collection_path: str | None = None
+    collection_variable: str | None = None
+    root: str | None = None
+    batch_size: Any = None
+    result_path: str | None = None
+    next: str | None = None
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        if self.root is not None:
+            yield "root", self.root
+        yield from super().targets()
+
+
+class SuccessState(_State):
+    type: Literal["success"]
+
+
+class FailureState(_State):
+    type: Literal["failure"]
+    error: str | None = None
+    cause: str | None = None
+
+
+class _TaskState(_State):
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    next: str | None = None
+    on_error: list[OnError] = Field(default_factory=list)
+    result_selector: Any = None
+    result_path: str | None = None
+    error_selector: Any = None
+    error_path: str | None = None
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        yield from super().targets()
+        for index, handler in enumerate(self.on_error):
+            if handler.fallback is not None:
+                yield f"on_error[{index}].fallback.next", handler.fallback.next
+
+
+class FunctionState(_TaskState):
+    type: Literal["function"]
+    function_id: str | None = None
+
+
+class CircuitState(_TaskState):
+    type: Literal["circuit"]
+    circuit_id: str | None = None
+
+
+class ActionState(_TaskState):
+    type: Literal["action"]
+    action: str | None = None
+
+
+State = Annotated[
+    PassState | WaitState | BranchState | ParallelState | BatchState | SuccessState
+    | FailureState | FunctionState | CircuitState | ActionState,
+    Field(discriminator="type"),
+]
+
+AnyState = (
+    PassState | WaitState | BranchState | ParallelState | BatchState | SuccessState
+    | FailureState | FunctionState | CircuitState | ActionState
+)
+
+# Key order of a state when written, so that files diff well; unknown keys follow in the order
+# they came in.
+KEY_ORDER = (
+    "start", "type", "comment", "action", "function_id", "circuit_id", "duration",
+    "collection_path", "collection_variable", "batch_size", "root", "paths", "conditions",
+    "default", "error", "cause", "result", "parameters", "input_path", "result_selector",
+    "result_path", "output_path", "error_selector", "error_path", "on_error", "next",
+)
+_KEY_RANK = {key: rank for rank, key in enumerate(KEY_ORDER)}
+
+
+def state_to_dict(state: AnyState) -> dict[str, Any]:
+    """The state as a plain snake_case dict, in canonical key order, unknown keys kept."""
+    raw = state.model_dump(mode="json", exclude_unset=True)
+    raw["type"] = state.type
+    for key in [k for k, v in raw.items() if v is None and k in _KEY_RANK and k != "result"]:
+        del raw[key]
+    known = sorted((k for k in raw if k in _KEY_RANK), key=_KEY_RANK.__getitem__)
+    extra = [k for k in raw if k not in _KEY_RANK]
+    return {k: raw[k] for k in known + extra}
+
+
+def catalog_id(state: AnyState) -> str:
+    """The catalog entry id of a state: its type, or the action id for actions."""
+    if isinstance(state, ActionState):
+        return state.action or ""
+    return state.type

@@ -1,0 +1,29 @@
+"""Resource limits for one sandboxed function run.
+
+Owns :class:`SandboxLimits`, the immutable bundle of wall-clock, CPU, memory and output caps that
+the supervisor (``process``) enforces from outside and the child bootstrap (``child``) applies to
+itself with ``setrlimit`` before any user code runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """Caps applied to one run of a custom function.
+
+    Attributes:
+        timeout: Wall-clock seconds before the whole process group is killed.
+        cpu_seconds: RLIMIT_CPU of the child (SIGXCPU at the limit, SIGKILL one second later).
+        memory_mb: RLIMIT_AS of the child, in mebibytes.
+        max_output_bytes: Bytes of stdout and of stderr (each) kept; more fails the run.
+        max_result_bytes: Largest accepted size of the JSON text of the handler's return value.
+    """
+
+    timeout: float = 30.0
+    cpu_seconds: int = 30
+    memory_mb: int = 512
+    max_output_bytes: int = 1_000_000
+    max_result_bytes: int = 5_000_000
