@@ -31,13 +31,23 @@ class LayoutResult:
 
 
 def flow_graph(definition: Mapping[str, AnyState]) -> nx.DiGraph:
-    """The control-flow graph (no on_error fallbacks), states only (no End node)."""
+    """The control-flow graph laid out (fallbacks only to otherwise unreached handlers)."""
     graph = nx.DiGraph()
     graph.add_nodes_from(definition)
+    fallbacks: list[tuple[str, str]] = []
     for name, state in definition.items():
-        for _, target in state.flow_targets():
-            if target != END and target in definition:
+        for path, target in state.targets():
+            if target == END or target not in definition:
+                continue
+            if path.startswith("on_error"):
+                fallbacks.append((name, target))
+            else:
                 graph.add_edge(name, target)
+    # A handler reached only through fallbacks is placed after the first state that falls
+    # back to it (one edge, so a shared handler cannot make the layering explode).
+    for source, target in fallbacks:
+        if graph.in_degree(target) == 0 and target != source:
+            graph.add_edge(source, target)
     return graph
 
 

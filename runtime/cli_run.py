@@ -1,0 +1,205 @@
+"""The ``playbook run`` and ``playbook executions`` commands.
+
+``run`` compiles a playbook (native or server JSON), runs it on the embedded engine against
+the simulated tenant, prints each step as it finishes and the final status, and records the
+execution in the history (``--history PATH``, ``$PLAYBOOK_STUDIO_HISTORY``, or the user data
+folder). Exit: 0 success, 1 failed, 4 partial, 2 usage, 3 unreadable input. SIGINT/SIGTERM
+kill the execution cleanly (it ends Failed, killed by the user), which is also how
+``executions kill`` stops a run in another process on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from runtime.cli import EXIT_ERRORS, EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError, load
+
+STATUS_EXIT = {"success": EXIT_OK, "failed": EXIT_ERRORS, "partial": EXIT_PARTIAL}
+MARK = {"success": "✓", "failed": "✗", "killed": "■", "skipped": "·"}
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _fmt_time(epoch: float | None) -> str:
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def open_store(path: str | None) -> Any:
+    from runtime.history import HistoryError, HistoryStore, default_history_path
+
+    target = Path(path) if path else default_history_path()
+    try:
+        return HistoryStore(target)
+    except (HistoryError, OSError) as exc:
+        raise CliError(f"{target}: cannot open the execution history: {exc}", EXIT_INPUT) from None
+    except Exception as exc:  # sqlite3.DatabaseError and friends
+        raise CliError(f"{target}: not an execution history: {exc}", EXIT_INPUT) from None
+
+
+def _print_step(row: tuple[Any, ...], depth: int) -> None:
+    (_eid, seq, state, kind, status, started, ended, message, code, iteration, _p, path,
+     _child, _inp, _out_json) = row
+    where = f" [{path}]" if path else ""
+    where += f" #{iteration}" if iteration is not None else ""
+    elapsed = f"{(ended or started) - started:.2f} s"
+    line = f"{'  ' * depth}{MARK.get(status, '?')} {state}{where} ({kind}) {status} {elapsed}"
+    if status != "success" and (code or message):
+        line += f" — {code + ': ' if code else ''}{message or ''}"
+    elif message and kind in ("branch", "batch", "wait"):
+        line += f" — {message}"
+    _out(line)
+
+
+def _build_options(args: argparse.Namespace, loaded: Any) -> Any:
+    from runtime.engine import options_from_profile
+    from runtime.jsonio import JsonInputError, read_json_file
+
+    doc = loaded.document
+    profile = None
+    if args.profile:
+        profile = doc.profile(args.profile)
+        if profile is None:
+            names = ", ".join(repr(p.name) for p in doc.run_profiles) or "none"
+            raise CliError(f"{args.file}: no run profile {args.profile!r} (profiles: {names})",
+                           EXIT_USAGE)
+    payload = None
+    if args.input:
+        try:
+            payload = read_json_file(args.input)
+        except JsonInputError as exc:
+            raise CliError(str(exc), EXIT_INPUT) from None
+    source = Path(args.file).resolve()
+    options = options_from_profile(profile, payload=payload, log_level=args.log_level,
+                                   speed=args.speed, base_dir=source.parent)
+    if args.max_transitions:
+        options.max_transitions = args.max_transitions
+    return options
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from runtime.engine import CompiledPlaybook, Engine, PlaybookInvalid, parse_speed
+
+    loaded = load(args.file)
+    try:
+        playbook = CompiledPlaybook(loaded.document, source_path=Path(args.file).resolve())
+    except PlaybookInvalid as exc:
+        sys.stderr.write(f"{args.file}: cannot run: fix these validation errors first:\n")
+        for p in exc.problems:
+            sys.stderr.write(f"  {p}\n")
+        return EXIT_ERRORS
+    options = _build_options(args, loaded)
+    try:
+        parse_speed(options.speed)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    store = open_store(args.history)
+    try:
+        engine = Engine(store)
+        return asyncio.run(_run(engine, playbook, options, args.format))
+    finally:
+        store.close()
+
+
+async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
+    depth: dict[str, int] = {}
+    steps: list[dict[str, Any]] = []
+
+    def on_event(event: tuple[Any, ...]) -> None:
+        if event[0] == "execution" and event[2] == "running" and event[1] not in depth:
+            depth[event[1]] = len(depth)
+        elif event[0] == "step":
+            row = event[2]
+            if fmt == "text":
+                _print_step(row, depth.get(row[0], 0))
+            else:
+                steps.append(_step_json(row))
+
+    engine.bus.subscribe(on_event)
+    execution_id = engine.start(playbook, options)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, engine.kill, execution_id)
+    if fmt == "text":
+        _out(f"Execution {execution_id} of {playbook.name!r}"
+             + (f" with profile {options.profile_name!r}" if options.profile_name else ""))
+    result = await engine.wait(execution_id)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
+    if fmt == "json":
+        _out(json.dumps({
+            "execution_id": result.execution_id, "status": result.status,
+            "message": result.message, "transitions": result.transitions,
+            "started": result.started, "ended": result.ended, "output": result.output,
+            "steps": steps, "children": result.children,
+        }, indent=2, default=str))
+    else:
+        simulated = result.ended - result.started
+        _out(f"Execution {result.execution_id}: {result.status.upper()} "
+             f"({result.transitions} transitions, {simulated:.1f} s simulated)"
+             + (f" — {result.message}" if result.message else ""))
+    return STATUS_EXIT.get(result.status, EXIT_ERRORS)
+
+
+def _step_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    from runtime.history import STEP_COLUMNS
+
+    data = dict(zip(STEP_COLUMNS, row, strict=True))
+    for key in ("input_json", "output_json"):
+        if data[key] is not None:
+            data[key.removesuffix("_json")] = json.loads(data.pop(key))
+        else:
+            data.pop(key)
+    return data
+
+
+def add_run_commands(sub: Any) -> None:
+    """Register ``run`` and ``executions`` on the main parser's sub-parsers."""
+    p = sub.add_parser("run", help="test-run a playbook offline against the simulated tenant")
+    p.add_argument("file", metavar="FILE")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--profile", metavar="NAME", help="a run profile saved in the playbook")
+    group.add_argument("--input", metavar="PAYLOAD.json", help="the trigger payload")
+    p.add_argument("--log-level", choices=("ERROR", "WARN", "INFO", "DEBUG", "TRACE"),
+                   type=str.upper)
+    p.add_argument("--speed", metavar="instant|realtime|N",
+                   help="simulated clock speed (default: the profile's, else instant)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--history", metavar="PATH", help="execution history database")
+    p.add_argument("--max-transitions", type=int, metavar="N", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_run)
+
+    from runtime.cli_executions import add_execution_commands
+
+    add_execution_commands(sub)
+
+
+def worker_pid(worker: str) -> int | None:
+    """The pid of a ``<host>-<pid>`` worker on this host, else None."""
+    host, _, pid = worker.rpartition("-")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    return int(pid)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,160 @@
+"""Per-execution state the states share: ids, counters, history buffers, logs, mocks, pathways.
+
+One :class:`RunContext` per execution (a Circuit's child execution gets its own). The hot loop
+touches only a few attributes (``seq``, ``transitions``, ``steps``, ``bus.active``,
+``record_io``), all plain slots. Step rows are plain tuples in the history's column order and
+are handed to the store in batches.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from runtime.engine.errors import ExecutionStopped
+from runtime.engine.events import EventBus
+from runtime.model.document import LOG_LEVELS, MockResponse
+
+if TYPE_CHECKING:
+    from runtime.engine.compiled import CompiledPlaybook
+    from runtime.tenant import Tenant
+
+LEVEL_RANK = {name: rank for rank, name in enumerate(LOG_LEVELS)}
+DEBUG_RANK = LEVEL_RANK["DEBUG"]
+FLUSH_ROWS = 4096
+DEFAULT_MAX_TRANSITIONS = 1000
+
+
+@dataclass
+class RunOptions:
+    """How to run: trigger payload, tenant, mocks, target state, log level, speed, limits."""
+
+    payload: Any = field(default_factory=dict)
+    profile_name: str | None = None
+    fixtures: dict[str, Any] | None = None
+    fixtures_base: str = "default"
+    mocks: dict[str, list[MockResponse]] = field(default_factory=dict)
+    target: str | None = None
+    log_level: str | None = None
+    speed: str | float = "instant"
+    max_transitions: int = DEFAULT_MAX_TRANSITIONS
+    max_runtime: float | None = None
+    base_dir: Path | None = None
+    function_timeout: float = 30.0
+    circuit_depth: int = 0
+
+
+class RunContext:
+    """Everything one execution's states share while it runs."""
+
+    __slots__ = (
+        "execution_id", "playbook", "options", "store", "bus", "tenant", "level",
+        "record_io", "seq", "transitions", "max_transitions", "steps", "logs", "os_logs",
+        "inflight", "mock_calls", "pathways_ok", "pathways_failed", "started", "stopped",
+        "sandbox_limits", "load_circuit", "yield_at", "children", "switch",
+    )
+
+    def __init__(
+        self,
+        execution_id: str,
+        playbook: CompiledPlaybook,
+        options: RunOptions,
+        store: Any,
+        bus: EventBus,
+        tenant: Tenant,
+        level: str,
+        started: float,
+    ) -> None:
+        self.execution_id = execution_id
+        self.playbook = playbook
+        self.options = options
+        self.store = store
+        self.bus = bus
+        self.tenant = tenant
+        self.level = LEVEL_RANK[level]
+        self.record_io = self.level >= DEBUG_RANK
+        self.seq = 0
+        self.transitions = 0
+        self.max_transitions = options.max_transitions
+        self.steps: list[tuple[Any, ...]] = []
+        self.logs: list[tuple[Any, ...]] = []
+        self.os_logs: list[tuple[Any, ...]] = []
+        self.inflight: dict[int, tuple[Any, ...]] = {}
+        self.mock_calls: dict[str, int] = {}
+        self.pathways_ok = 0
+        self.pathways_failed = 0
+        self.started = started
+        self.stopped: ExecutionStopped | None = None
+        self.sandbox_limits: Any = None
+        self.load_circuit: Callable[[str], Any] | None = None
+        self.yield_at = time.perf_counter() + 0.004
+        self.children: list[str] = []
+        self.switch: Any = None
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def count_transition(self) -> None:
+        self.transitions += 1
+        if self.transitions > self.max_transitions:
+            raise ExecutionStopped(
+                "cap",
+                f"Failed: the execution passed {self.max_transitions:,} state transitions "
+                "(the server's limit per execution)",
+            )
+
+    def log(self, level: str, message: str, seq: int | None, when: float) -> None:
+        """Record an app log line when ``level`` is at or above the execution's log level."""
+        if LEVEL_RANK[level] > self.level:
+            return
+        row = (self.execution_id, seq, when, level, message)
+        self.logs.append(row)
+        if self.bus.active:
+            self.bus.publish(("log", self.execution_id, row))
+
+    def add_step(self, row: tuple[Any, ...]) -> None:
+        steps = self.steps
+        steps.append(row)
+        if self.bus.active:
+            self.bus.publish(("step", self.execution_id, row))
+        if len(steps) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand buffered rows to the history store."""
+        if self.store is None:
+            self.steps.clear()
+            self.logs.clear()
+            self.os_logs.clear()
+            return
+        if self.steps:
+            self.store.add_steps(self.steps)
+            self.steps = []
+        if self.logs:
+            self.store.add_logs(self.logs)
+            self.logs = []
+        if self.os_logs:
+            self.store.add_os_logs(self.os_logs)
+            self.os_logs = []
+
+    def next_mock(self, state: str) -> MockResponse | None:
+        """The mocked response for this call of ``state`` (the last one repeats), or None."""
+        responses = self.options.mocks.get(state)
+        if not responses:
+            return None
+        count = self.mock_calls.get(state, 0)
+        self.mock_calls[state] = count + 1
+        return responses[min(count, len(responses) - 1)]
+
+
+def dumps_io(value: Any) -> str | None:
+    """JSON text of an input/output for the history (only at DEBUG/TRACE)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):
+        return json.dumps(repr(value))

@@ -1,0 +1,113 @@
+"""The interpreter loop: run one pathway from a state until End, a terminal state or a failure.
+
+The loop is short on purpose: count the transition, record the step as a plain tuple, move on.
+Synchronous states (Pass, Branch, Success, Failure) run without an ``await``; the loop yields to
+the event loop by time slice (every ~4 ms), never per step, so a long run neither freezes the
+UI nor pays ~11 µs per step for a yield. In-flight async steps are tracked so that a kill or the
+reaper can record them as ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from runtime.engine.context import dumps_io
+from runtime.engine.errors import PathFailed, StepError
+
+if TYPE_CHECKING:
+    from runtime.engine.clock import Cursor
+    from runtime.engine.context import RunContext
+    from runtime.engine.states.base import Frame
+
+SLICE = 0.004
+ROOT_FRAME: Frame = (None, None, None)
+
+
+async def run_path(
+    ctx: RunContext,
+    cursor: Cursor,
+    name: str | None,
+    data: Any,
+    frame: Frame = ROOT_FRAME,
+    *,
+    single: bool = False,
+) -> Any:
+    """Run states from ``name`` until the pathway ends; return its output.
+
+    Raises:
+        PathFailed: The pathway ended in a Failure state or an uncaught step error.
+        ExecutionStopped: The transition cap, the reaper or a kill.
+    """
+    handlers = ctx.playbook.handlers
+    eid = ctx.execution_id
+    bus = ctx.bus
+    parent_seq, path_name, iteration = frame
+    perf = time.perf_counter
+    while name is not None:
+        handler = handlers[name]
+        ctx.transitions += 1
+        if ctx.transitions > ctx.max_transitions:
+            ctx.count_transition()
+        ctx.seq += 1
+        seq = ctx.seq
+        started = cursor.now
+        if bus.active:
+            bus.publish(("step_started", eid, seq, name, handler.type, started, iteration,
+                         parent_seq))
+        status = "success"
+        code = child = None
+        try:
+            if handler.is_async:
+                ctx.inflight[seq] = (name, handler.type, started, frame, cursor)
+                try:
+                    nxt, out, message, status, code, child = await handler.astep(
+                        ctx, cursor, data, seq, frame
+                    )
+                finally:
+                    ctx.inflight.pop(seq, None)
+            else:
+                nxt, out, message = handler.step(ctx, data)
+        except StepError as err:
+            _record_failure(ctx, seq, handler, started, cursor.now, frame, data, err.code,
+                            err.message)
+            raise PathFailed(err.code, err.message, name) from None
+        except PathFailed as failed:
+            _record_failure(ctx, seq, handler, started, cursor.now, frame, data, failed.error,
+                            failed.cause)
+            raise
+        if ctx.record_io:
+            ctx.add_step((eid, seq, name, handler.type, status, started, cursor.now, message,
+                          code, iteration, parent_seq, path_name, child, dumps_io(data),
+                          dumps_io(out)))
+        else:
+            ctx.add_step((eid, seq, name, handler.type, status, started, cursor.now, message,
+                          code, iteration, parent_seq, path_name, child, None, None))
+        if perf() > ctx.yield_at:
+            await asyncio.sleep(0)
+            ctx.yield_at = perf() + SLICE
+        if single:
+            return out
+        data = out
+        name = nxt
+    return data
+
+
+def _record_failure(
+    ctx: RunContext,
+    seq: int,
+    handler: Any,
+    started: float,
+    ended: float,
+    frame: Frame,
+    data: Any,
+    code: str,
+    message: str,
+) -> None:
+    parent_seq, path_name, iteration = frame
+    text = f"{code}: {message}" if code else message
+    ctx.log("ERROR", f"{handler.name}: {text}", seq, ended)
+    ctx.add_step((ctx.execution_id, seq, handler.name, handler.type, "failed", started, ended,
+                  message, code, iteration, parent_seq, path_name, None,
+                  dumps_io(data) if ctx.record_io else None, None))

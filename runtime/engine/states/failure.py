@@ -1,0 +1,25 @@
+"""Failure: ends its pathway as failed with an ``error`` and a ``cause``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from runtime.engine.errors import PathFailed
+from runtime.engine.states.base import StateHandler, SyncOutcome
+
+if TYPE_CHECKING:
+    from runtime.engine.compiled import CompiledPlaybook
+    from runtime.engine.context import RunContext
+    from runtime.model.states import AnyState
+
+
+class FailureHandler(StateHandler):
+    terminal = True
+
+    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+        super().__init__(name, state, playbook)
+        self.error = getattr(state, "error", None) or "States.Failed"
+        self.cause = getattr(state, "cause", None) or f"the playbook reached {name!r}"
+
+    def step(self, ctx: RunContext, data: Any) -> SyncOutcome:
+        raise PathFailed(self.error, self.cause, self.name)

@@ -1,0 +1,35 @@
+"""Wait: pauses its pathway for ``duration`` seconds of simulated time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler
+
+if TYPE_CHECKING:
+    from runtime.engine.clock import Cursor
+    from runtime.engine.compiled import CompiledPlaybook
+    from runtime.engine.context import RunContext
+    from runtime.model.states import AnyState
+
+
+def human_seconds(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size:g} {unit}"
+    return f"{seconds:g} s"
+
+
+class WaitHandler(StateHandler):
+    is_async = True
+
+    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+        super().__init__(name, state, playbook)
+        self.duration = float(state.duration or 0)
+
+    async def astep(
+        self, ctx: RunContext, cursor: Cursor, data: Any, seq: int, frame: Frame
+    ) -> AsyncOutcome:
+        await cursor.sleep(self.duration)
+        out = self.select_output(self.select_input(data))
+        return self.next, out, f"waited {human_seconds(self.duration)}", "success", None, None
