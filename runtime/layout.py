@@ -135,8 +135,10 @@ def _order_layers(
             pos = {node: p for p, node in enumerate(ref)}
             current = {node: p for p, node in enumerate(layers[i])}
 
-            def key(node: object, pos: dict = pos, current: dict = current) -> float:
-                linked = [pos[n] for n in neighbours[node] if n in pos]
+            def key(
+                node: object, pos: dict = pos, current: dict = current, near: dict = neighbours
+            ) -> float:
+                linked = [pos[n] for n in near[node] if n in pos]
                 return sum(linked) / len(linked) if linked else float(current[node])
 
             layers[i].sort(key=key)
