@@ -1,0 +1,65 @@
+"""The action table: every menu and toolbar entry of the main window, declared as data.
+
+Each row names the menu, the text, the shortcut (a ``QKeySequence.StandardKey`` where one
+exists), whether it goes on the toolbar, and the window method that handles it. The window
+builds menus, toolbar and shortcuts from this table in one loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QKeySequence
+
+SK = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    key: str
+    menu: str
+    text: str
+    handler: str
+    shortcut: QKeySequence.StandardKey | str | None = None
+    toolbar: bool = False
+    tip: str = ""
+    separator_before: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "&File", "&New", "file_new", SK.New, True, "New playbook"),
+    ActionSpec("open", "&File", "&Open…", "file_open", SK.Open, True, "Open a playbook"),
+    ActionSpec("save", "&File", "&Save", "file_save", SK.Save, True, "Save the playbook"),
+    ActionSpec("save_as", "&File", "Save &As…", "file_save_as", SK.SaveAs),
+    ActionSpec("revert", "&File", "&Revert", "file_revert", None),
+    ActionSpec("import", "&File", "&Import Server JSON…", "file_import", "Ctrl+I",
+               separator_before=True),
+    ActionSpec("export", "&File", "&Export for Server…", "file_export", "Ctrl+E", True,
+               "Export the definition in the server's format"),
+    ActionSpec("quit", "&File", "&Quit", "close", SK.Quit, separator_before=True),
+    ActionSpec("cut", "&Edit", "Cu&t", "edit_cut", SK.Cut, separator_before=True),
+    ActionSpec("copy", "&Edit", "&Copy", "edit_copy", SK.Copy),
+    ActionSpec("paste", "&Edit", "&Paste", "edit_paste", SK.Paste),
+    ActionSpec("duplicate", "&Edit", "D&uplicate", "edit_duplicate", "Ctrl+D"),
+    ActionSpec("delete", "&Edit", "&Delete", "edit_delete", SK.Delete),
+    ActionSpec("select_all", "&Edit", "Select &All", "edit_select_all", SK.SelectAll),
+    ActionSpec("rename", "&Edit", "&Rename", "edit_rename", "F2", separator_before=True),
+    ActionSpec("find", "&Edit", "&Find States…", "edit_find", SK.Find),
+    ActionSpec("add_note", "&Edit", "Add &Note", "edit_add_note", "Ctrl+Shift+N"),
+    ActionSpec("zoom_in", "&View", "Zoom &In", "view_zoom_in", SK.ZoomIn, True),
+    ActionSpec("zoom_out", "&View", "Zoom &Out", "view_zoom_out", SK.ZoomOut, True),
+    ActionSpec("zoom_fit", "&View", "Zoom to &Fit", "view_zoom_fit", "Ctrl+0", True),
+    ActionSpec("zoom_selection", "&View", "Zoom to &Selection", "view_zoom_selection",
+               "Ctrl+Shift+0"),
+    ActionSpec("layout", "&View", "&Auto-layout", "view_auto_layout", "Ctrl+L", True,
+               "Lay out the playbook (one undo step)", separator_before=True),
+    ActionSpec("layout_selection", "&View", "Auto-layout Se&lection", "view_layout_selection",
+               "Ctrl+Shift+L"),
+    ActionSpec("align", "&View", "Align to &Grid", "view_align_grid", "Ctrl+G"),
+    ActionSpec("reset_layout", "&View", "&Reset Window Layout", "view_reset_layout", None,
+               separator_before=True),
+    ActionSpec("shortcuts", "&Help", "&Keyboard Shortcuts", "help_shortcuts", SK.HelpContents),
+    ActionSpec("about", "&Help", "&About Playbook Studio", "help_about", None),
+)
+
+MENU_ORDER = ("&File", "&Edit", "&View", "&Run", "&Help")

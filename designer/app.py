@@ -1,0 +1,92 @@
+"""The ``playbook-studio`` entry point: QApplication on a qasync loop, one main window.
+
+The asyncio engine runs on the same loop as the UI (qasync), so runs play live on the graph
+without threads. The window follows the system's light or dark scheme (Fusion style with a
+matching palette) and offers to restore autosaved work after a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+ORGANIZATION = "PlaybookStudio"
+APPLICATION = "Playbook Studio"
+
+
+def apply_scheme(app: object) -> None:
+    """Fusion style with a palette that follows the system's colour scheme."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    hints = app.styleHints()
+    dark = hints.colorScheme() == Qt.ColorScheme.Dark
+    if not dark:
+        return
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2d31", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#26282c",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#33363b",
+        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#4c6ef5",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#33363b",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8f98",
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    app.setPalette(palette)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="playbook-studio",
+                                     description="Design, test-run and export SOAR playbooks.")
+    parser.add_argument("file", nargs="?", help="a playbook or server definition to open")
+    parser.add_argument("--history", metavar="PATH", help="execution history database")
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the designer."""
+    args = build_parser().parse_args(argv)
+    import qasync
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_scheme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    from designer.icons import app_icon
+    from designer.main_window import MainWindow
+    from runtime.history import HistoryStore, default_history_path
+
+    app.setWindowIcon(app_icon())
+    store = HistoryStore(args.history or default_history_path(), background=True)
+    window = MainWindow(store)
+    restored = window.files.offer_recovery() if not args.screenshot else False
+    if args.file and not restored:
+        window.open_path(args.file)
+    window.show()
+    if args.screenshot:
+        QTimer.singleShot(1500, lambda: (window.grab().save(args.screenshot), app.quit()))
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)
+    with loop:
+        loop.run_until_complete(closing.wait())
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_AUTO_SCREEN_SCALE_FACTOR", "1")
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""The designer's main window: canvas in the centre, docks around it, menus from the action table.
+
+Docks have stable object names (PaletteDock, InspectorDock, ProblemsDock, DefinitionDock and the
+run docks) so the layout can be saved and restored; the saved state is versioned, so a changed
+layout falls back to the defaults instead of breaking. The window title shows the playbook, the
+file and the modified mark, which follows the undo stack's clean state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from designer.actions import ACTIONS, MENU_ORDER, ActionSpec
+from designer.canvas import CanvasView, PlaybookScene
+from designer.context import DesignerContext
+from designer.definition_view import DefinitionView
+from designer.document import EditableDocument
+from designer.files import FileController
+from designer.icons import app_icon
+from designer.inspector import InspectorWidget
+from designer.palette import PaletteWidget
+from designer.problems import ProblemsWidget
+
+LAYOUT_VERSION = 3
+
+
+class MainWindow(QMainWindow):
+    """One playbook, one window."""
+
+    def __init__(self, store: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowIcon(app_icon())
+        self.context = DesignerContext(EditableDocument(), self)
+        self.files = FileController(self.context, self)
+        self.scene = PlaybookScene(self.context)
+        self.canvas = CanvasView(self.scene)
+        self.setCentralWidget(self.canvas)
+        self.actions_by_key: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        self.toolbar = QToolBar("Main", self)
+        self.toolbar.setObjectName("MainToolbar")
+        self.addToolBar(self.toolbar)
+        self._build_docks()
+        self._build_actions()
+        self.run_ui = self._install_run_ui(store)
+        self._build_status_bar()
+        self._connect()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.restore_layout()
+        self.update_title()
+
+    # -- construction ----------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.palette_widget = PaletteWidget(self.context.catalog)
+        self.inspector = InspectorWidget(self.context)
+        self.problems = ProblemsWidget(self.context)
+        self.definition = DefinitionView(self.context)
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea,
+                               Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.palette_dock = self._dock("PaletteDock", "Palette", self.palette_widget, left)
+        self.inspector_dock = self._dock("InspectorDock", "Inspector", self.inspector, right)
+        self.problems_dock = self._dock("ProblemsDock", "Problems", self.problems, bottom)
+        self.definition_dock = self._dock("DefinitionDock", "Definition", self.definition, right)
+        self.tabifyDockWidget(self.inspector_dock, self.definition_dock)
+        self.inspector_dock.raise_()
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [240, 400],
+                         Qt.Orientation.Horizontal)
+
+    def _build_actions(self) -> None:
+        for title in MENU_ORDER:
+            self.menus[title] = self.menuBar().addMenu(title)
+        recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu = recent_menu
+        for spec in ACTIONS:
+            action = self._make_action(spec)
+            menu = self.menus[spec.menu]
+            if spec.separator_before:
+                menu.addSeparator()
+            menu.addAction(action)
+            if spec.key == "open":
+                menu.addMenu(recent_menu)
+            if spec.toolbar:
+                self.toolbar.addAction(action)
+        undo = self.context.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit = self.menus["&Edit"]
+        first = edit.actions()[0] if edit.actions() else None
+        edit.insertActions(first, [undo, redo])
+        self.actions_by_key["undo"], self.actions_by_key["redo"] = undo, redo
+        view = self.menus["&View"]
+        view.addSeparator()
+        for dock in (self.palette_dock, self.inspector_dock, self.problems_dock,
+                     self.definition_dock):
+            view.addAction(dock.toggleViewAction())
+        self._fill_recent()
+
+    def _make_action(self, spec: ActionSpec) -> QAction:
+        action = QAction(spec.text, self)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            action.setToolTip(spec.tip)
+            action.setStatusTip(spec.tip)
+        action.triggered.connect(getattr(self, spec.handler))
+        self.actions_by_key[spec.key] = action
+        return action
+
+    def _install_run_ui(self, store: Any) -> Any:
+        from designer.run import install_run_ui
+
+        run_ui = install_run_ui(self, self.context, store)
+        for dock in self.findChildren(QDockWidget):
+            if dock.objectName().startswith("Execution"):
+                self.menus["&View"].addAction(dock.toggleViewAction())
+        run_menu = self.menus["&Run"]
+        for action in (run_ui.run_action, run_ui.kill_action):
+            run_menu.addAction(action)
+        manage = QAction("Run &Profiles…", self)
+        manage.triggered.connect(run_ui.manage_profiles)
+        run_menu.addAction(manage)
+        return run_ui
+
+    def _build_status_bar(self) -> None:
+        self.problem_badge = QLabel(self)
+        self.problem_badge.setObjectName("ProblemBadge")
+        self.statusBar().addPermanentWidget(self.problem_badge)
+        self.update_badge()
+
+    def _connect(self) -> None:
+        ctx = self.context
+        ctx.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        ctx.problemsChanged.connect(self.update_badge)
+        ctx.focusState.connect(self.canvas.center_on)
+        self.files.titleChanged.connect(self.update_title)
+        self.files.recentChanged.connect(self._fill_recent)
+        ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.palette_widget.addRequested.connect(self._add_from_palette)
+        self.inspector.openPlaybookRequested.connect(self.open_in_new_window)
+        ctx.documentChanged.connect(lambda change: change.playbook and self.update_title())
+
+    # -- title, badge, recent ----------------------------------------------------------------
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.files.title()} — Playbook Studio")
+        self.setWindowModified(self.files.is_dirty())
+
+    def update_badge(self) -> None:
+        errors, warnings = self.context.error_count()
+        colour = "#e74c3c" if errors else ("#d4ac0d" if warnings else "#27ae60")
+        text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning" + (
+            "s" if warnings != 1 else "")
+        self.problem_badge.setText(f"<span style='color:{colour}'>●</span> {text}")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.files.recent():
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.files.open(p))
+        self.recent_menu.setEnabled(bool(self.files.recent()))
+
+    # -- layout persistence ------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray) and not self.restoreState(state, LAYOUT_VERSION):
+            self.restoreState(self._default_state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def view_reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.findChildren(QDockWidget):
+            dock.show()
+
+    # -- file actions --------------------------------------------------------------------------
+    def file_new(self) -> None:
+        self.files.new()
+
+    def file_open(self) -> None:
+        self.files.open()
+
+    def file_save(self) -> None:
+        self.files.save()
+
+    def file_save_as(self) -> None:
+        self.files.save_as()
+
+    def file_revert(self) -> None:
+        self.files.revert()
+
+    def file_import(self) -> None:
+        self.files.import_server()
+
+    def file_export(self) -> None:
+        self.files.export()
+
+    def open_path(self, path: str | Path) -> bool:
+        ok = self.files.load(Path(path))
+        if ok:
+            self.canvas.zoom_to_fit()
+        return ok
+
+    def open_in_new_window(self, path: str) -> None:
+        window = MainWindow(getattr(self.run_ui, "store", None))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.open_path(path)
+        window.show()
+
+    # -- edit actions (the canvas does the work) ---------------------------------------------
+    def edit_cut(self) -> None:
+        self.canvas.cut_selection()
+
+    def edit_copy(self) -> None:
+        self.canvas.copy_selection()
+
+    def edit_paste(self) -> None:
+        self.canvas.paste()
+
+    def edit_duplicate(self) -> None:
+        self.canvas.duplicate_selection()
+
+    def edit_delete(self) -> None:
+        self.canvas.delete_selection()
+
+    def edit_select_all(self) -> None:
+        self.canvas.select_all()
+
+    def edit_rename(self) -> None:
+        self.canvas.rename_selected()
+
+    def edit_add_note(self) -> None:
+        self.canvas.add_note()
+
+    def edit_find(self) -> None:
+        text, ok = QInputDialog.getText(self, "Find states", "Name, type or parameter value:")
+        if not ok or not text.strip():
+            return
+        found = self.canvas.find_states(text.strip())
+        if not found:
+            self.statusBar().showMessage(f"No state matches {text!r}", 5000)
+            return
+        self.context.select(found)
+        self.canvas.zoom_to_selection()
+        self.statusBar().showMessage(f"{len(found)} state(s) match {text!r}", 5000)
+
+    def _add_from_palette(self, entry_id: str) -> None:
+        after = self.context.selection[0] if len(self.context.selection) == 1 else None
+        self.canvas.add_state_at_center(entry_id, after)
+
+    # -- view actions --------------------------------------------------------------------------
+    def view_zoom_in(self) -> None:
+        self.canvas.zoom_in()
+
+    def view_zoom_out(self) -> None:
+        self.canvas.zoom_out()
+
+    def view_zoom_fit(self) -> None:
+        self.canvas.zoom_to_fit()
+
+    def view_zoom_selection(self) -> None:
+        self.canvas.zoom_to_selection()
+
+    def view_auto_layout(self) -> None:
+        self.canvas.auto_layout(False)
+
+    def view_layout_selection(self) -> None:
+        self.canvas.auto_layout(True)
+
+    def view_align_grid(self) -> None:
+        self.canvas.align_to_grid()
+
+    # -- help -----------------------------------------------------------------------------------
+    def help_shortcuts(self) -> None:
+        lines = []
+        for action in self.actions_by_key.values():
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if shortcut:
+                lines.append(f"<tr><td>{action.text().replace('&', '')}</td>"
+                             f"<td><b>{shortcut}</b></td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                "<table cellpadding=3>" + "".join(lines) + "</table>")
+
+    def help_about(self) -> None:
+        QMessageBox.about(self, "About Playbook Studio",
+                          "<b>Playbook Studio</b><br>Design, test-run and export Log360 Cloud "
+                          "SOAR playbooks offline.")
+
+    # -- closing --------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_layout()
+        self.files.closed_cleanly()
+        if self.run_ui is not None and hasattr(self.run_ui, "shutdown"):
+            self.run_ui.shutdown()
+        event.accept()

@@ -1,0 +1,40 @@
+"""Test setup: Qt offscreen, and every user-data location (history, recovery, settings) in a
+temporary folder so tests never touch the real ones."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SANDBOX = Path(tempfile.mkdtemp(prefix="playbook-studio-tests-"))
+os.environ["PLAYBOOK_STUDIO_HISTORY"] = str(_SANDBOX / "history.sqlite3")
+os.environ["PLAYBOOK_STUDIO_RECOVERY"] = str(_SANDBOX / "recovery")
+os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
+os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own recovery folder and (when Qt is loaded) its own QSettings."""
+    monkeypatch.setenv("PLAYBOOK_STUDIO_RECOVERY", str(tmp_path / "recovery"))
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QSettings
+
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          str(tmp_path / "settings"))
+        QCoreApplication.setOrganizationName("PlaybookStudioTests")
+        QCoreApplication.setApplicationName("Playbook Studio Tests")
