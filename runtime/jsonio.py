@@ -74,10 +74,40 @@ def _max_depth(raw: bytes) -> int:
     return max(accumulate(map(_DELTA.__getitem__, brackets)))
 
 
-def _locate(text: str, pattern: str, occurrence: int) -> str:
-    matches = list(re.finditer(pattern, text))
-    if len(matches) >= occurrence:
-        return " at " + _line_col(text, matches[occurrence - 1].start())
+_TEXT_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRUCTURE_RE = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]', re.DOTALL)
+
+
+def _locate_constant(text: str, name: str) -> str:
+    """Where ``name`` (NaN, Infinity, -Infinity) first occurs outside a string."""
+    blanked = _TEXT_STRING_RE.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', text)
+    match = re.search(r"(?<![\w\-])" + re.escape(name) + r"(?!\w)", blanked)
+    return " at " + _line_col(text, match.start()) if match else ""
+
+
+def _locate_duplicate(text: str, key: str) -> str:
+    """Where ``key`` first repeats inside one object (strings and nesting respected)."""
+    stack: list[set[str] | None] = []
+    pending: tuple[str, int] | None = None
+    for match in _STRUCTURE_RE.finditer(text):
+        token = match.group(0)
+        if token in "{[":
+            stack.append(set() if token == "{" else None)
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token == ":" and pending is not None and stack and stack[-1] is not None:
+            seen = stack[-1]
+            if pending[0] in seen and pending[0] == key:
+                return " at " + _line_col(text, pending[1])
+            seen.add(pending[0])
+        if token.startswith('"'):
+            try:
+                pending = (json.loads(token), match.start())
+            except ValueError:
+                pending = None
+        elif token != ":":
+            pending = None
     return ""
 
 
@@ -128,10 +158,10 @@ def loads_bounded(
     try:
         return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant)
     except _DuplicateKey as exc:
-        where = _locate(text, re.escape(json.dumps(exc.key)) + r"\s*:", 2)
+        where = _locate_duplicate(text, exc.key)
         raise JsonInputError(f"duplicate key {json.dumps(exc.key)}{where}", source=source) from None
     except _BadConstant as exc:
-        where = _locate(text, r"(?<![\w\"])" + re.escape(exc.name), 1)
+        where = _locate_constant(text, exc.name)
         raise JsonInputError(
             f"{exc.name} is not allowed in JSON{where}", source=source
         ) from None

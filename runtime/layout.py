@@ -52,7 +52,7 @@ def flow_graph(definition: Mapping[str, AnyState]) -> nx.DiGraph:
 
 
 def _roots(graph: nx.DiGraph, start: str | None) -> list[str]:
-    roots = [start] if start in graph else []
+    roots: list[str] = [start] if start is not None and start in graph else []
     roots += [n for n in graph if graph.in_degree(n) == 0 and n != start]
     return roots
 
@@ -99,7 +99,8 @@ def _assign_layers(nodes: Iterable[str], edges: list[tuple[str, str]]) -> dict[s
 def _with_dummies(
     edges: list[tuple[str, str]], layer: dict[str, int]
 ) -> tuple[dict[object, int], list[tuple[object, object]]]:
-    all_layer: dict[object, int] = dict(layer)
+    all_layer: dict[object, int] = {}
+    all_layer.update(layer)
     split: list[tuple[object, object]] = []
     for index, (u, v) in enumerate(edges):
         span = layer[v] - layer[u]
@@ -117,9 +118,9 @@ def _order_layers(
     all_layer: dict[object, int], edges: list[tuple[object, object]], seed: list[str]
 ) -> list[list[object]]:
     depth = max(all_layer.values(), default=-1) + 1
-    rank = {node: i for i, node in enumerate(seed)}
+    rank: dict[object, int] = {node: i for i, node in enumerate(seed)}
     layers: list[list[object]] = [[] for _ in range(depth)]
-    for node in sorted(all_layer, key=lambda n: rank.get(n, len(rank))):  # type: ignore[arg-type]
+    for node in sorted(all_layer, key=lambda n: rank.get(n, len(rank))):
         layers[all_layer[node]].append(node)
     ups: dict[object, list[object]] = {n: [] for n in all_layer}
     downs: dict[object, list[object]] = {n: [] for n in all_layer}

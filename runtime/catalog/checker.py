@@ -77,6 +77,15 @@ def parse_date_time(text: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _enum_equal(value: Any, allowed: Any) -> bool:
+    """JSON equality, as JSON Schema's ``enum`` uses: 1.0 is 1, but true is not 1."""
+    if isinstance(value, bool) or isinstance(allowed, bool):
+        return type(value) is type(allowed) and value == allowed
+    if isinstance(value, (int, float)) and isinstance(allowed, (int, float)):
+        return value == allowed
+    return type(value) is type(allowed) and value == allowed
+
+
 def _scalar_checks(spec: dict[str, Any]) -> list[Check]:
     checks: list[Check] = []
     if "maxLength" in spec:
@@ -106,7 +115,7 @@ def _scalar_checks(spec: dict[str, Any]) -> list[Check]:
         shown = ", ".join(str(a) for a in allowed)
         checks.append(
             lambda p, v: None
-            if any(v == a and type(v) is type(a) for a in allowed)
+            if any(_enum_equal(v, a) for a in allowed)
             else f"{p}: does not have a value in the enumeration [{shown}]"
         )
     if spec.get("format") == "date-time":

@@ -83,7 +83,19 @@ class Cursor:
         crossing = self.now + seconds > self.deadline
         step = max(0.0, self.deadline - self.now) if crossing else seconds
         if self.factor != INSTANT and step > 0:
-            await asyncio.sleep(step / self.factor)
+            loop = asyncio.get_running_loop()
+            began = loop.time()
+            try:
+                await asyncio.sleep(step / self.factor)
+            except asyncio.CancelledError:
+                # Cut short (kill, or a sibling path failed): simulated time moved only as far
+                # as real time did.
+                self.now += min(step, (loop.time() - began) * self.factor)
+                raise
+        elif step > 0:
+            # Instant: nothing waits, but let concurrent pathways (batch items, parallel
+            # paths) start at this simulated time before this one moves past it.
+            await asyncio.sleep(0)
         self.now += step
         if crossing:
             raise reaped()

@@ -65,7 +65,7 @@ class RunContext:
         options: RunOptions,
         store: Any,
         bus: EventBus,
-        tenant: Tenant,
+        tenant: Tenant | Any,
         level: str,
         started: float,
     ) -> None:
@@ -74,7 +74,7 @@ class RunContext:
         self.options = options
         self.store = store
         self.bus = bus
-        self.tenant = tenant
+        self.tenant: Any = tenant
         self.level = LEVEL_RANK[level]
         self.record_io = self.level >= DEBUG_RANK
         self.seq = 0

@@ -32,8 +32,16 @@ class StepError(Exception):
         self.title = title
 
     def as_output(self) -> dict[str, object]:
-        """The error object a fallback receives (``{"error": code, "cause": message}``)."""
-        return {"error": self.code, "cause": self.message, "error_type": self.error_type}
+        """The error object a fallback receives (``{"error": code, "cause": message}``, the
+        error type, and the HTTP status and title when the catalog gives them)."""
+        out: dict[str, object] = {
+            "error": self.code, "cause": self.message, "error_type": self.error_type,
+        }
+        if self.http_status is not None:
+            out["http_status"] = self.http_status
+        if self.title is not None:
+            out["title"] = self.title
+        return out
 
 
 class PathFailed(Exception):

@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from runtime.engine.context import dumps_io
-from runtime.engine.errors import PathFailed, StepError
+from runtime.engine.errors import ExecutionStopped, PathFailed, StepError
 
 if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
@@ -49,6 +49,7 @@ async def run_path(
         handler = handlers[name]
         ctx.transitions += 1
         if ctx.transitions > ctx.max_transitions:
+            ctx.transitions -= 1
             ctx.count_transition()
         ctx.seq += 1
         seq = ctx.seq
@@ -65,6 +66,9 @@ async def run_path(
                     nxt, out, message, status, code, child = await handler.astep(
                         ctx, cursor, data, seq, frame
                     )
+                except (asyncio.CancelledError, ExecutionStopped) as stop:
+                    _record_stopped(ctx, seq, handler, started, cursor.now, frame, data, stop)
+                    raise
                 finally:
                     ctx.inflight.pop(seq, None)
             else:
@@ -92,6 +96,43 @@ async def run_path(
         data = out
         name = nxt
     return data
+
+
+STOPPED_BY_PARALLEL = "Stopped: another path of the Parallel failed"
+
+
+def _record_stopped(
+    ctx: RunContext,
+    seq: int,
+    handler: Any,
+    started: float,
+    ended: float,
+    frame: Frame,
+    data: Any,
+    stop: BaseException,
+) -> None:
+    """Record a step cut short: killed, reaped, past the cap, or stopped by a sibling path.
+
+    A kill or a sibling's failure cancels the step (status ``killed``); the reaper and the
+    transition cap raise :class:`ExecutionStopped` in the step itself (status ``failed``).
+    """
+    from runtime.engine.runner import KILLED_MESSAGE
+
+    if isinstance(stop, ExecutionStopped):
+        ctx.stopped = ctx.stopped or stop
+        status, message = "failed", stop.message
+    else:
+        status = "killed"
+        if ctx.switch is not None and ctx.switch.killed:
+            message = KILLED_MESSAGE
+        elif ctx.stopped is not None:
+            message = ctx.stopped.message
+        else:
+            message = STOPPED_BY_PARALLEL
+    parent_seq, path_name, iteration = frame
+    ctx.add_step((ctx.execution_id, seq, handler.name, handler.type, status, started,
+                  max(ended, started), message, None, iteration, parent_seq, path_name, None,
+                  dumps_io(data) if ctx.record_io else None, None))
 
 
 def _record_failure(

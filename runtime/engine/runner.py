@@ -219,9 +219,10 @@ async def run_child(
     ctx.tenant = parent.tenant
     ctx.load_circuit = _circuit_loader(playbook)
     parent.flush()
-    result = await _drive(ctx, own, playbook, options, parent.switch or KillSwitch())
+    parent.children.append(ctx.execution_id)
+    result = await _drive(ctx, own, playbook, options, parent.switch or KillSwitch(),
+                          child=True)
     cursor.join([own])
-    parent.children.append(result.execution_id)
     return result
 
 
@@ -231,11 +232,19 @@ async def _drive(
     playbook: CompiledPlaybook,
     options: RunOptions,
     switch: KillSwitch,
+    *,
+    child: bool = False,
 ) -> ExecutionResult:
+    """Run an execution to its end, record the outcome, return the result.
+
+    A child execution (a Circuit's sub-playbook) that is killed or reaped is recorded, and
+    then the stop is re-raised so that the parent stops too instead of carrying on.
+    """
     output: Any = None
     message: str | None = None
     stopped = False
     cancelled: BaseException | None = None
+    reraise: ExecutionStopped | None = None
     ctx.switch = switch
     try:
         target = options.target
@@ -249,10 +258,12 @@ async def _drive(
     except ExecutionStopped as stop:
         stopped, message = True, stop.message
         _end_inflight(ctx, cursor, "failed", stop.message)
+        if child and stop.reason == "reaped":
+            reraise = stop
     except asyncio.CancelledError as exc:
         stopped, message = True, KILLED_MESSAGE if switch.killed else "Failed: cancelled"
         _end_inflight(ctx, cursor, "killed", message)
-        cancelled = None if switch.killed else exc
+        cancelled = None if switch.killed and not child else exc
     status = decide_status(ctx.pathways_ok, ctx.pathways_failed, stopped)
     ended = max(cursor.now, ctx.started)
     level = "INFO" if status == "success" else "ERROR"
@@ -267,6 +278,8 @@ async def _drive(
         ctx.bus.publish(("execution", ctx.execution_id, status, message, ended))
     if cancelled is not None:
         raise cancelled
+    if reraise is not None:
+        raise reraise
     return ExecutionResult(ctx.execution_id, status, message, output, ctx.transitions,
                            ctx.started, ended, ctx.pathways_ok, ctx.pathways_failed,
                            list(ctx.children))

@@ -80,7 +80,7 @@ class RunProfile(_Model):
 class PlaybookDocument(_Model):
     """A playbook as the designer saves it."""
 
-    format: Literal["playbook-studio"] = FORMAT_NAME
+    format: Literal["playbook-studio"] = "playbook-studio"
     format_version: int = FORMAT_VERSION
     name: str = Field(default="Untitled playbook", min_length=1, max_length=200)
     description: str = ""

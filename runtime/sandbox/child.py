@@ -200,7 +200,8 @@ def main(argv: list[str]) -> None:
     os.set_inheritable(result_fd, False)
     apply_limits(int(argv[2]), int(argv[3]))
     for stream in (sys.stdout, sys.stderr):
-        stream.reconfigure(encoding="utf-8", errors="backslashreplace", line_buffering=True)
+        stream.reconfigure(  # type: ignore[union-attr]
+            encoding="utf-8", errors="backslashreplace", line_buffering=True)
     job = json.loads(sys.stdin.buffer.read())
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives until _exit
     _send(result_fd, run_job(job))

@@ -169,7 +169,8 @@ class _Run:
             reader = asyncio.StreamReader()
             protocol = asyncio.StreamReaderProtocol(reader)
             transport, _ = await loop.connect_read_pipe(
-                lambda protocol=protocol: protocol, os.fdopen(fd, "rb", buffering=0)
+                lambda protocol=protocol: protocol,  # type: ignore[misc]
+                os.fdopen(fd, "rb", buffering=0),
             )
             self.transports.append(transport)
             sink = self.sinks[len(self.transports) - 1]

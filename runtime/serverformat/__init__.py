@@ -76,13 +76,14 @@ def detect_dialect(data: dict[str, Any]) -> tuple[str, str]:
                     found_snake.add(key)
                 elif key in camel.MARKER_KEYS:
                     found_camel.add(key)
-                if key != "parameters":
+                if camel.KEYS_BACK.get(key, key) in camel.NESTED:
                     scan(item)
         elif isinstance(value, list):
             for item in value:
                 scan(item)
 
-    scan(data)
+    for state in data.values():
+        scan(state)  # state keys, handlers, retry, fallback; free-form values are not read
     if found_camel and not found_snake:
         return "camel", f"camelCase keys found ({', '.join(sorted(found_camel)[:3])})"
     if found_snake and not found_camel:
@@ -95,11 +96,11 @@ def detect_dialect(data: dict[str, Any]) -> tuple[str, str]:
 def manifest(doc: PlaybookDocument) -> dict[str, Any]:
     """What the playbook needs on the server: custom functions and sub-playbooks."""
     functions = sorted({
-        s.function_id for s in doc.definition.values()
+        str(s.function_id) for s in doc.definition.values()
         if s.type == "function" and getattr(s, "function_id", None)
     })
     circuits = sorted({
-        s.circuit_id for s in doc.definition.values()
+        str(s.circuit_id) for s in doc.definition.values()
         if s.type == "circuit" and getattr(s, "circuit_id", None)
     })
     return {"playbook": doc.name, "functions": functions, "circuits": circuits}

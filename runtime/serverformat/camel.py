@@ -39,8 +39,10 @@ ERROR_TYPES = {
 }
 ERROR_TYPES_BACK = {camel: snake for snake, camel in ERROR_TYPES.items()}
 
-# Keys whose values are free-form data (never renamed inside).
-_OPAQUE = frozenset({"parameters", "result", "result_selector", "error_selector"})
+# The only keys whose values hold more keys of this dialect (handlers, their retry and
+# fallback). Every other value (parameters, results, selectors, unknown keys) is free-form data
+# and is never renamed inside, so unknown server keys survive a round trip byte for byte.
+NESTED = frozenset({"on_error", "retry", "fallback"})
 
 
 def _rename(value: Any, keys: dict[str, str], errors: dict[str, str]) -> Any:
@@ -50,14 +52,15 @@ def _rename(value: Any, keys: dict[str, str], errors: dict[str, str]) -> Any:
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
+        key = str(key)
         snake_key = KEYS_BACK.get(key, key) if keys is KEYS_BACK else key
         new_key = keys.get(key, key)
-        if snake_key in _OPAQUE:
-            out[new_key] = item
-        elif snake_key == "error_type" and isinstance(item, str):
+        if snake_key == "error_type" and isinstance(item, str):
             out[new_key] = errors.get(item, item)
-        else:
+        elif snake_key in NESTED:
             out[new_key] = _rename(item, keys, errors)
+        else:
+            out[new_key] = item
     return out
 
 

@@ -44,10 +44,10 @@ def _document_rules(doc: PlaybookDocument) -> Iterator[Problem]:
         if profile.target and profile.target not in doc.definition:
             yield problem("profile.target", None, f"run_profiles[{profile.name}].target",
                           f"run profile {profile.name!r} targets unknown state {profile.target!r}")
-        for state in profile.mocks:
-            if state not in doc.definition:
+        for mocked in profile.mocks:
+            if mocked not in doc.definition:
                 yield problem("profile.target", None, f"run_profiles[{profile.name}].mocks",
-                              f"run profile {profile.name!r} mocks unknown state {state!r}")
+                              f"run profile {profile.name!r} mocks unknown state {mocked!r}")
 
 
 def validate_document(doc: PlaybookDocument, catalog: Catalog | None = None) -> list[Problem]:

@@ -19,14 +19,14 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import ActionState
 
 LATENCY = {"read": 0.4, "platform-write": 0.6, "endpoint-change": 2.0}
 AGENT_READ_LATENCY = 1.5
 
 
 class ActionHandler(TaskHandler):
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: ActionState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         entry = playbook.catalog.get(state.action or "")
         if entry is None:
@@ -44,6 +44,15 @@ class ActionHandler(TaskHandler):
         text = message or (spec.message if spec else "error")
         kind = "authorization_error" if status == 401 else "execution_error"
         return StepError(code, text, error_type=kind, http_status=status, title=title)
+
+    def mock_error(self, mock: Any) -> StepError:
+        """A mocked error code reads like the real one: the catalog's message, HTTP status and
+        title (so a mocked 10001043 is a 401 ``authorization_error``); the profile's own
+        message and error type, when it gives them, take precedence."""
+        err = self.error_for(mock.error_code, mock.error_message)
+        if mock.error_type:
+            err.error_type = mock.error_type
+        return err
 
     async def call(
         self, ctx: RunContext, cursor: Cursor, params: dict[str, Any], seq: int, inp: Any

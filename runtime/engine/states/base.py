@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from runtime.model.states import END, AnyState, catalog_id
+from runtime.model.states import END, catalog_id
 from runtime.paths import JsonPath, PathMissing, compile_path
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class StateHandler:
     is_async = False
     terminal = False
 
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: Any, playbook: CompiledPlaybook) -> None:
         self.name = name
         self.type = state.type
         self.catalog_id = catalog_id(state)

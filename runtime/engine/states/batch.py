@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import BatchState
 
 MAX_ITEMS = 100_000
 
@@ -29,7 +29,7 @@ MAX_ITEMS = 100_000
 class BatchHandler(StateHandler):
     is_async = True
 
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: BatchState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.collection = compile_path(state.collection_path or "$")
         self.variable = state.collection_variable or "item"

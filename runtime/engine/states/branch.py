@@ -10,11 +10,11 @@ from runtime.expressions import compile_condition
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import BranchState
 
 
 class BranchHandler(StateHandler):
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: BranchState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.rules = [
             (compile_condition(c.condition).evaluate, c.condition, c.next)

@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import CircuitState
 
 MAX_DEPTH = 5
 
 
 class CircuitHandler(TaskHandler):
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: CircuitState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.circuit_id = state.circuit_id or ""
 

@@ -10,13 +10,13 @@ from runtime.engine.states.base import StateHandler, SyncOutcome
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import FailureState
 
 
 class FailureHandler(StateHandler):
     terminal = True
 
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: FailureState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.error = getattr(state, "error", None) or "States.Failed"
         self.cause = getattr(state, "cause", None) or f"the playbook reached {name!r}"

@@ -7,8 +7,10 @@ a kill cancels the call and the sandbox kills the whole process group.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
+from runtime.engine.clock import reaped
 from runtime.engine.errors import StepError
 from runtime.engine.states.task import TaskHandler
 
@@ -16,11 +18,11 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import FunctionState
 
 
 class FunctionHandler(TaskHandler):
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: FunctionState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.function_id = state.function_id or ""
         self.source = playbook.functions.get(self.function_id)
@@ -34,8 +36,17 @@ class FunctionHandler(TaskHandler):
             raise StepError("FUNCTION_NOT_FOUND",
                             f"custom function {self.function_id!r} has no source in the playbook")
         limits = ctx.sandbox_limits or SandboxLimits(timeout=ctx.options.function_timeout)
-        result = await run_function(self.source, params, limits=limits,
-                                    function_id=self.function_id)
+        # A function's real running time is its simulated time, so the session reaper's
+        # deadline is this many real seconds away; past it the sandbox's process group is
+        # killed (cancelling run_function does that) and the execution is reaped.
+        remaining = max(0.0, cursor.deadline - cursor.now)
+        try:
+            async with asyncio.timeout(remaining):
+                result = await run_function(self.source, params, limits=limits,
+                                            function_id=self.function_id)
+        except TimeoutError:
+            cursor.now = cursor.deadline
+            raise reaped() from None
         cursor.advance(result.duration)
         eid = ctx.execution_id
         for stream, text in (("stdout", result.stdout), ("stderr", result.stderr)):

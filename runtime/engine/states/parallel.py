@@ -7,6 +7,7 @@ execution's status). The output is an object keyed by path name, placed at ``res
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runtime.engine.errors import PathFailed
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import ParallelState
 
 
 async def run_pathway(
@@ -36,7 +37,7 @@ async def run_pathway(
 class ParallelHandler(StateHandler):
     is_async = True
 
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: ParallelState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.paths = [(p.name, p.root) for p in state.paths]
 
@@ -69,7 +70,7 @@ class ParallelHandler(StateHandler):
         return self.next, out, f"{len(self.paths)} paths succeeded", "success", None, None
 
 
-async def _cancel_all(tasks: list[asyncio.Future[Any]]) -> None:
+async def _cancel_all(tasks: Sequence[asyncio.Future[Any]]) -> None:
     for task in tasks:
         task.cancel()
     if tasks:

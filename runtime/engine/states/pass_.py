@@ -10,11 +10,11 @@ from runtime.engine.states.base import StateHandler, SyncOutcome
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import PassState
 
 
 class PassHandler(StateHandler):
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: PassState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.has_result = "result" in state.model_fields_set and state.result is not None
         self.result = state.result if self.has_result else None

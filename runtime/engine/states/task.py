@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
 
 _MISSING = object()
 
@@ -79,7 +78,7 @@ class TaskHandler(StateHandler):
     is_async = True
     checker: ObjectChecker | None = None
 
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: Any, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.params: list[tuple[str, JsonPath | None, Any]] = []
         for key, value in (state.parameters or {}).items():

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
     from runtime.engine.compiled import CompiledPlaybook
     from runtime.engine.context import RunContext
-    from runtime.model.states import AnyState
+    from runtime.model.states import WaitState
 
 
 def human_seconds(seconds: float) -> str:
@@ -23,7 +23,7 @@ def human_seconds(seconds: float) -> str:
 class WaitHandler(StateHandler):
     is_async = True
 
-    def __init__(self, name: str, state: AnyState, playbook: CompiledPlaybook) -> None:
+    def __init__(self, name: str, state: WaitState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.duration = float(state.duration or 0)
 
