@@ -2,14 +2,15 @@
 
 Edges are the states' fields (``next``, conditions, default, path roots, batch root, on_error
 fallbacks). Reachability is a plain breadth-first walk over an adjacency dict; cycles are the
-strongly connected components of a networkx view (linear time), so 2,300 states cost a few
-milliseconds.
+strongly connected components (an iterative Tarjan over the same adjacency; building a networkx
+graph per validation cost more than the rules themselves). :func:`graph_view` gives tools the
+networkx view.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 
 import networkx as nx
 
@@ -20,22 +21,33 @@ MAX_STATES = 50
 MAX_NAME = 80
 
 
-def adjacency(definition: Mapping[str, AnyState]) -> dict[str, list[str]]:
+Edges = dict[str, list[tuple[str, str]]]
+
+
+def edges_of(definition: Mapping[str, AnyState]) -> Edges:
+    """State → its ``(field path, target)`` edges, computed once per validation."""
+    return {name: list(state.targets()) for name, state in definition.items()}
+
+
+def adjacency(definition: Mapping[str, AnyState], edges: Edges | None = None) -> dict[str, list[str]]:
     """State → existing targets (all edges, End excluded)."""
-    return {
-        name: [t for _, t in state.targets() if t in definition]
-        for name, state in definition.items()
-    }
+    edges = edges if edges is not None else edges_of(definition)
+    return {name: [t for _, t in out if t in definition] for name, out in edges.items()}
 
 
-def _reach(adj: Mapping[str, list[str]], roots: list[str]) -> set[str]:
+def _reach(
+    adj: Mapping[str, list[str]], roots: list[str], stop: Set[str] = frozenset(),
+    owner: str | None = None,
+) -> set[str]:
+    """States reachable from ``roots``; ``stop`` states and ``owner`` are reached, not passed."""
     seen = set(roots)
-    queue = deque(roots)
+    queue = deque(r for r in roots if r not in stop and r != owner)
     while queue:
         for target in adj.get(queue.popleft(), ()):
             if target not in seen:
                 seen.add(target)
-                queue.append(target)
+                if target not in stop and target != owner:
+                    queue.append(target)
     return seen
 
 
@@ -52,15 +64,16 @@ def check_graph(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
     for extra in starts[1:]:
         yield problem("start.multiple", extra, "start",
                       f"{len(starts)} states are marked start ({', '.join(starts[:5])})")
-    yield from _check_targets(definition)
-    adj = adjacency(definition)
+    edges = edges_of(definition)
+    yield from _check_targets(definition, edges)
+    adj = adjacency(definition, edges)
     if starts:
         reached = _reach(adj, [starts[0]])
         for name in definition:
             if name not in reached:
                 yield problem("state.unreachable", name, "",
                               "no path from the start reaches this state")
-        yield from _check_bodies(definition, adj, starts[0])
+        yield from _check_bodies(definition, edges, adj, starts[0])
     yield from _check_cycles(definition, adj)
 
 
@@ -72,9 +85,9 @@ def _check_names(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
                           "not 'End'")
 
 
-def _check_targets(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
+def _check_targets(definition: Mapping[str, AnyState], edges: Edges) -> Iterator[Problem]:
     for name, state in definition.items():
-        for path, target in state.targets():
+        for path, target in edges[name]:
             if target != END and target not in definition:
                 yield problem("target.missing", name, path,
                               f"{path} names {target!r}, which is not a state")
@@ -102,21 +115,19 @@ def _check_shape(name: str, state: AnyState) -> Iterator[Problem]:
         yield problem("flow.dead-end", name, "root", "the batch has no body (root state)")
 
 
-def _main_flow(definition: Mapping[str, AnyState], start: str) -> set[str]:
+def _main_flow(definition: Mapping[str, AnyState], edges: Edges, start: str) -> set[str]:
     """States reachable from the start without entering parallel or batch bodies."""
-    adj: dict[str, list[str]] = {}
-    for name, state in definition.items():
-        adj[name] = [
-            t for p, t in state.targets()
-            if t in definition and not p.startswith("paths[") and p != "root"
-        ]
+    adj = {
+        name: [t for p, t in out if t in definition and not p.startswith("paths[") and p != "root"]
+        for name, out in edges.items()
+    }
     return _reach(adj, [start])
 
 
 def _check_bodies(
-    definition: Mapping[str, AnyState], adj: Mapping[str, list[str]], start: str
+    definition: Mapping[str, AnyState], edges: Edges, adj: Mapping[str, list[str]], start: str
 ) -> Iterator[Problem]:
-    main = _main_flow(definition, start)
+    main: set[str] | None = None
     for name, state in definition.items():
         roots: list[tuple[str, str]] = []
         if isinstance(state, ParallelState):
@@ -126,9 +137,9 @@ def _check_bodies(
         for path, root in roots:
             if root not in definition:
                 continue
-            if root == END:
-                continue
-            body = _reach(adj, [root])
+            if main is None:
+                main = _main_flow(definition, edges, start)
+            body = _reach(adj, [root], stop=main, owner=name)
             escaped = sorted((body & main) | ({name} & body))
             if escaped:
                 yield problem(
@@ -139,17 +150,55 @@ def _check_bodies(
                 )
 
 
+def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:
+    """Strongly connected components (iterative Tarjan, linear time, no recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    counter = 0
+    for root in adj:
+        if root in index:
+            continue
+        work = [(root, iter(adj[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(adj.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                yield component
+
+
 def _check_cycles(
     definition: Mapping[str, AnyState], adj: Mapping[str, list[str]]
 ) -> Iterator[Problem]:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(definition)
-    graph.add_edges_from((u, v) for u, targets in adj.items() for v in targets)
-    for component in nx.strongly_connected_components(graph):
-        if len(component) == 1:
-            node = next(iter(component))
-            if not graph.has_edge(node, node):
-                continue
+    for component in strongly_connected(adj):
+        if len(component) == 1 and component[0] not in adj.get(component[0], ()):
+            continue
         if any(definition[n].type == "wait" for n in component):
             continue
         first = min(component)
@@ -158,3 +207,11 @@ def _check_cycles(
             f"loop through {', '.join(sorted(component)[:4])} has no Wait; it will run into "
             "the 1,000-transition cap",
         )
+
+
+def graph_view(definition: Mapping[str, AnyState]) -> nx.DiGraph:
+    """The whole definition as a networkx graph (all edges), for tools and the designer."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(definition)
+    graph.add_edges_from((u, v) for u, targets in adjacency(definition).items() for v in targets)
+    return graph

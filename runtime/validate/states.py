@@ -27,6 +27,8 @@ from runtime.model.states import (
 from runtime.paths import PathSyntaxError, classify_value, compile_path
 from runtime.validate.problems import Problem, problem
 
+_PATH_FIELDS = tuple(f for f in DATA_PATH_FIELDS if f not in ("result_selector", "error_selector"))
+_PATH_FIELDS_BATCH = (*_PATH_FIELDS, "collection_path")
 _SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|api[_-]?key|auth|credential|private", re.I)
 _SECRET_VALUE = re.compile(
     r"^(?:AKIA[0-9A-Z]{16}|(?:Bearer|Basic)\s+\S{8,}|gh[pousr]_[A-Za-z0-9]{30,}|"
@@ -37,14 +39,15 @@ _SECRET_VALUE = re.compile(
 
 def check_state(name: str, state: AnyState, catalog: Catalog) -> Iterator[Problem]:
     """Every per-state problem of one state."""
-    entry = catalog.for_state(state.type, getattr(state, "action", None))
+    fields = state.__dict__
+    entry = catalog.for_state(state.type, fields.get("action"))
     if isinstance(state, ActionState) and entry is None:
         shown = state.action or "(none)"
         yield problem("action.unknown", name, "action", f"unknown action {shown!r}")
     if entry is not None:
         yield from _check_fields(name, state, entry)
         if state.type in ON_ERROR_TYPES and entry.parameters.get("properties"):
-            yield from check_parameters(name, getattr(state, "parameters", {}), entry)
+            yield from check_parameters(name, fields.get("parameters") or {}, entry)
     yield from _check_paths(name, state)
     if isinstance(state, BranchState):
         yield from _check_conditions(name, state)
@@ -60,7 +63,8 @@ def check_state(name: str, state: AnyState, catalog: Catalog) -> Iterator[Proble
 
 def _field_values(state: AnyState, entry: CatalogEntry) -> dict[str, Any]:
     names = entry.fields.get("properties", {})
-    return {key: getattr(state, key, None) for key in names}
+    fields = state.__dict__
+    return {key: fields.get(key) for key in names}
 
 
 def _check_fields(name: str, state: AnyState, entry: CatalogEntry) -> Iterator[Problem]:
@@ -132,12 +136,10 @@ def _check_secret(name: str, key: str, value: Any) -> Iterator[Problem]:
 
 
 def _check_paths(name: str, state: AnyState) -> Iterator[Problem]:
-    fields = list(DATA_PATH_FIELDS)
-    if isinstance(state, BatchState):
-        fields.append("collection_path")
-    for field in fields:
-        value = getattr(state, field, None)
-        if not isinstance(value, str) or field in ("result_selector", "error_selector"):
+    values = state.__dict__
+    for field in _PATH_FIELDS_BATCH if isinstance(state, BatchState) else _PATH_FIELDS:
+        value = values.get(field)
+        if not isinstance(value, str):
             continue
         try:
             compile_path(value)
