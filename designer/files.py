@@ -49,7 +49,10 @@ class FileController(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
-        context.undo_stack.cleanChanged.connect(lambda _c: self.titleChanged.emit())
+        context.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.titleChanged.emit()
 
     # -- state -----------------------------------------------------------------------------
     @property
