@@ -55,7 +55,7 @@ class RunContext:
         "execution_id", "playbook", "options", "store", "bus", "tenant", "level",
         "record_io", "seq", "transitions", "max_transitions", "steps", "logs", "os_logs",
         "inflight", "mock_calls", "pathways_ok", "pathways_failed", "started", "stopped",
-        "sandbox_limits", "load_circuit", "yield_at", "children", "switch",
+        "sandbox_limits", "load_circuit", "yield_at", "children", "switch", "_io_last",
     )
 
     def __init__(
@@ -94,19 +94,21 @@ class RunContext:
         self.yield_at = time.perf_counter() + 0.004
         self.children: list[str] = []
         self.switch: Any = None
+        self._io_last: tuple[Any, str | None] = (None, None)
 
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
 
     def count_transition(self) -> None:
-        self.transitions += 1
-        if self.transitions > self.max_transitions:
+        """Count one transition, or stop the execution when it would pass the cap."""
+        if self.transitions >= self.max_transitions:
             raise ExecutionStopped(
                 "cap",
                 f"Failed: the execution passed {self.max_transitions:,} state transitions "
                 "(the server's limit per execution)",
             )
+        self.transitions += 1
 
     def log(self, level: str, message: str, seq: int | None, when: float) -> None:
         """Record an app log line when ``level`` is at or above the execution's log level."""
@@ -141,6 +143,18 @@ class RunContext:
         if self.os_logs:
             self.store.add_os_logs(self.os_logs)
             self.os_logs = []
+
+    def dump_io(self, value: Any) -> str | None:
+        """:func:`dumps_io`, reusing the text of the last value dumped when ``value`` is that
+        same object: a step that hands its input on unchanged (Pass, Branch, Wait, Success)
+        and the next step's input are dumped once, not up to four times. The engine never
+        changes a payload in place, so the text stays right."""
+        last, text = self._io_last
+        if value is last and last is not None:
+            return text
+        text = dumps_io(value)
+        self._io_last = (value, text)
+        return text
 
     def next_mock(self, state: str) -> MockResponse | None:
         """The mocked response for this call of ``state`` (the last one repeats), or None."""

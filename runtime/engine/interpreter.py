@@ -47,10 +47,9 @@ async def run_path(
     perf = time.perf_counter
     while name is not None:
         handler = handlers[name]
+        if ctx.transitions >= ctx.max_transitions:
+            ctx.count_transition()  # raises: the cap is reached
         ctx.transitions += 1
-        if ctx.transitions > ctx.max_transitions:
-            ctx.transitions -= 1
-            ctx.count_transition()
         ctx.seq += 1
         seq = ctx.seq
         started = cursor.now
@@ -83,8 +82,8 @@ async def run_path(
             raise
         if ctx.record_io:
             ctx.add_step((eid, seq, name, handler.type, status, started, cursor.now, message,
-                          code, iteration, parent_seq, path_name, child, dumps_io(data),
-                          dumps_io(out)))
+                          code, iteration, parent_seq, path_name, child, ctx.dump_io(data),
+                          ctx.dump_io(out)))
         else:
             ctx.add_step((eid, seq, name, handler.type, status, started, cursor.now, message,
                           code, iteration, parent_seq, path_name, child, None, None))

@@ -40,10 +40,13 @@ KILLED_MESSAGE = "Failed: killed by the user"
 
 @dataclass
 class ExecutionResult:
+    """How an execution ended. ``output`` is left out of the repr: ``asyncio.run`` formats
+    its main task (and so this result) once per run, which on a large output cost seconds."""
+
     execution_id: str
     status: str
     message: str | None
-    output: Any
+    output: Any = field(repr=False)
     transitions: int
     started: float
     ended: float
@@ -216,6 +219,7 @@ async def run_child(
                              parent.execution_id, parent_seq)
     own.now = child_cursor.now
     own.deadline = min(own.deadline, cursor.deadline)
+    own.sched = cursor.sched  # the child runs inline on the parent's token and clock
     ctx.tenant = parent.tenant
     ctx.load_circuit = _circuit_loader(playbook)
     parent.flush()
@@ -264,6 +268,9 @@ async def _drive(
         stopped, message = True, KILLED_MESSAGE if switch.killed else "Failed: cancelled"
         _end_inflight(ctx, cursor, "killed", message)
         cancelled = None if switch.killed and not child else exc
+    except Exception as exc:  # noqa: BLE001 - a bug must end the execution, not leave it running
+        stopped, message = True, f"Failed: internal error: {type(exc).__name__}: {exc}"
+        _end_inflight(ctx, cursor, "failed", message)
     status = decide_status(ctx.pathways_ok, ctx.pathways_failed, stopped)
     ended = max(cursor.now, ctx.started)
     level = "INFO" if status == "success" else "ERROR"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from runtime.engine.context import RunContext
     from runtime.model.states import ActionState
 
+FIXTURES_ERROR = "TENANT_FIXTURES_INVALID"
 LATENCY = {"read": 0.4, "platform-write": 0.6, "endpoint-change": 2.0}
 AGENT_READ_LATENCY = 1.5
 
@@ -57,12 +58,15 @@ class ActionHandler(TaskHandler):
     async def call(
         self, ctx: RunContext, cursor: Cursor, params: dict[str, Any], seq: int, inp: Any
     ) -> tuple[Any, str | None, str | None]:
-        from runtime.tenant import ActionError
+        from runtime.tenant import ActionError, FixtureError
 
         await cursor.sleep(self.latency)
         try:
             result = ctx.tenant.call(self.entry.id, params)
         except ActionError as exc:
             raise self.error_for(exc.code, exc.message) from None
+        except FixtureError as exc:
+            raise StepError(FIXTURES_ERROR, f"the run profile's tenant fixtures are not valid: "
+                            f"{exc}") from None
         ctx.log("INFO", f"{self.name}: {self.entry.title} succeeded", seq, cursor.now)
         return result, None, None

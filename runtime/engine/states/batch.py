@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from runtime.engine.clock import Join
 from runtime.engine.errors import PathFailed, StepError
 from runtime.engine.interpreter import run_path
 from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler
@@ -62,27 +63,38 @@ class BatchHandler(StateHandler):
         variable = self.variable
 
         async def worker(cur: Cursor) -> None:
-            for index in queue:
-                body_input = {**base, variable: items[index], "batch_index": index}
-                try:
-                    results[index] = await run_path(ctx, cur, self.root, body_input,
-                                                    (seq, frame[1], index))
-                    counts[0] += 1
-                    ctx.pathways_ok += 1
-                except PathFailed as failed:
-                    results[index] = {"error": failed.error, "cause": failed.cause}
-                    counts[1] += 1
-                    ctx.pathways_failed += 1
+            try:
+                for index in queue:
+                    body_input = {**base, variable: items[index], "batch_index": index}
+                    try:
+                        results[index] = await run_path(ctx, cur, self.root, body_input,
+                                                        (seq, frame[1], index))
+                        counts[0] += 1
+                        ctx.pathways_ok += 1
+                    except PathFailed as failed:
+                        results[index] = {"error": failed.error, "cause": failed.cause}
+                        counts[1] += 1
+                        ctx.pathways_failed += 1
+            except asyncio.CancelledError:
+                join.child_done(cur, failed=False)
+                raise
+            except BaseException:
+                join.child_done(cur, failed=True)
+                raise
+            join.child_done(cur, failed=False)
 
         cursors = [cursor.fork() for _ in range(min(self.size, len(items)) or 1)]
+        join = Join(cursor, cursors)
         workers = [asyncio.ensure_future(worker(cur)) for cur in cursors]
         try:
             await asyncio.gather(*workers)
         except BaseException:
+            join.parent_resumed()
             for task in workers:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             raise
+        join.parent_resumed()
         cursor.join(cursors)
         message = f"{len(items)} items: {counts[0]} succeeded, {counts[1]} failed"
         if items and counts[0] == 0:

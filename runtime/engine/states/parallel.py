@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from runtime.engine.clock import Join
 from runtime.engine.errors import PathFailed
 from runtime.engine.interpreter import run_path
 from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler
@@ -22,15 +23,21 @@ if TYPE_CHECKING:
 
 
 async def run_pathway(
-    ctx: RunContext, cursor: Cursor, root: str, data: Any, frame: Frame
+    ctx: RunContext, cursor: Cursor, root: str, data: Any, frame: Frame, join: Join
 ) -> Any:
     """Run one sub-pathway and count it as succeeded or failed."""
     try:
         out = await run_path(ctx, cursor, root, data, frame)
+    except asyncio.CancelledError:
+        ctx.pathways_failed += 1
+        join.child_done(cursor, failed=False)
+        raise
     except BaseException:
         ctx.pathways_failed += 1
+        join.child_done(cursor, failed=True)
         raise
     ctx.pathways_ok += 1
+    join.child_done(cursor, failed=False)
     return out
 
 
@@ -46,15 +53,18 @@ class ParallelHandler(StateHandler):
     ) -> AsyncOutcome:
         inp = self.select_input(data)
         cursors = [cursor.fork() for _ in self.paths]
+        join = Join(cursor, cursors)
         tasks = [
-            asyncio.ensure_future(run_pathway(ctx, cur, root, inp, (seq, path, frame[2])))
+            asyncio.ensure_future(run_pathway(ctx, cur, root, inp, (seq, path, frame[2]), join))
             for cur, (path, root) in zip(cursors, self.paths, strict=True)
         ]
         try:
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         except asyncio.CancelledError:
+            join.parent_resumed()
             await _cancel_all(tasks)
             raise
+        join.parent_resumed()
         failed = [t for t in tasks if t in done and not t.cancelled() and t.exception()]
         if failed:
             await _cancel_all(list(pending))
