@@ -38,12 +38,12 @@ def _fmt_time(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def open_store(path: str | None) -> Any:
+def open_store(path: str | None, *, background: bool = False) -> Any:
     from runtime.history import HistoryError, HistoryStore, default_history_path
 
     target = Path(path) if path else default_history_path()
     try:
-        return HistoryStore(target)
+        return HistoryStore(target, background=background)
     except (HistoryError, OSError) as exc:
         raise CliError(f"{target}: cannot open the execution history: {exc}", EXIT_INPUT) from None
     except Exception as exc:  # sqlite3.DatabaseError and friends
@@ -106,7 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         parse_speed(options.speed)
     except ValueError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    store = open_store(args.history)
+    store = open_store(args.history, background=True)
     try:
         engine = Engine(store)
         return asyncio.run(_run(engine, playbook, options, args.format))
@@ -121,6 +121,10 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
     def on_event(event: tuple[Any, ...]) -> None:
         if event[0] == "execution" and event[2] == "running" and event[1] not in depth:
             depth[event[1]] = len(depth)
+            if len(depth) == 1 and fmt == "text":
+                engine.store.flush()  # the row is committed before anyone is told its id
+                _out(f"Execution {event[1]} of {playbook.name!r}" + (
+                    f" with profile {options.profile_name!r}" if options.profile_name else ""))
         elif event[0] == "step":
             row = event[2]
             if fmt == "text":
@@ -133,9 +137,6 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, engine.kill, execution_id)
-    if fmt == "text":
-        _out(f"Execution {execution_id} of {playbook.name!r}"
-             + (f" with profile {options.profile_name!r}" if options.profile_name else ""))
     result = await engine.wait(execution_id)
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(sig)

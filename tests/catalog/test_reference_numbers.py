@@ -299,7 +299,9 @@ def test_search_logs() -> None:
     assert param("search_logs", "from")["default"] == 1
     for name in ("log_source_group_ids", "log_types", "log_source_ids"):
         assert param("search_logs", name)["maxItems"] == 100, name
-    assert codes("search_logs") == ["10001013", "10001014", "10001003", "10001015"]
+    # The reference's four rows, then our documented extension for the tenant's range error.
+    assert codes("search_logs") == ["10001013", "10001014", "10001003", "10001015", "10001002"]
+    assert any("10001002" in note for note in ENTRIES["search_logs"]["notes"])
 
 
 # --- endpoint-agent numbers -------------------------------------------------------------

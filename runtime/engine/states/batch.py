@@ -1,7 +1,8 @@
 """Batch: runs its body once per item of ``collection_path``, at most ``batch_size`` at once.
 
 Each item's run is a pathway, recorded with its iteration index; the item is bound in the
-body's input as ``collection_variable`` (``$.<variable>``) with ``$.batch_index`` beside it.
+body's input as ``collection_variable`` (``$.<variable>``) with ``$.batch_index`` beside it; the
+rest of the batch's input comes along, except the key holding the collection.
 Results are collected in item order; a failed item's result is its error object
 (``{"error", "cause"}``) and the batch goes on. The batch itself fails only when every item
 failed (or the collection is not an array).
@@ -37,6 +38,17 @@ class BatchHandler(StateHandler):
         self.root = state.root
         self.size = int(state.batch_size or 10)
 
+    def _body_base(self, inp: Any) -> dict[str, Any]:
+        """The input every item's body shares: the batch input without the collection's root
+        key (so N items never carry N copies of the collection, which at DEBUG would record
+        the whole collection once per step)."""
+        if not isinstance(inp, dict):
+            return {}
+        segments = self.collection.segments
+        if segments and isinstance(segments[0], str) and segments[0] in inp:
+            return {k: v for k, v in inp.items() if k != segments[0]}
+        return inp
+
     def _items(self, inp: Any) -> list[Any]:
         try:
             items = self.collection.get(inp)
@@ -59,7 +71,7 @@ class BatchHandler(StateHandler):
         results: list[Any] = [None] * len(items)
         counts = [0, 0]
         queue = iter(range(len(items)))
-        base = inp if isinstance(inp, dict) else {}
+        base = self._body_base(inp)
         variable = self.variable
 
         async def worker(cur: Cursor) -> None:
