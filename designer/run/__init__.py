@@ -1,0 +1,218 @@
+"""Test runs in the designer: Run toolbar, run profiles, Executions, Execution Graph and Details.
+
+:func:`install_run_ui` adds everything to a main window: the :class:`RunController`, the Run
+toolbar (profile, Run F5, Kill, speed, log level) and four dock widgets with stable object
+names — ``ExecutionsDock`` (the list), ``ExecutionDock`` (the execution screen's header),
+``ExecutionDetailsDock`` and ``ExecutionGraphDock`` — which the window saves and restores with
+its own state. The header's layout chooser arranges Details and Graph side by side (default),
+stacked or tabbed, and remembers the choice (``QSettings`` ``run/executionLayout``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+
+from designer.run.controller import RunController
+from designer.run.details_pane import DetailsPane
+from designer.run.execution_view import (
+    LAYOUT_KEY,
+    ExecutionHeader,
+    ExecutionScreen,
+    ExecutionView,
+    saved_layout,
+)
+from designer.run.executions import ExecutionsPanel, confirm_kill
+from designer.run.graph_pane import GraphPane
+from designer.run.live import LiveExecution
+from designer.run.source import ExecutionSource
+from designer.run.toolbar import RunToolbar
+
+__all__ = [
+    "DetailsPane", "ExecutionSource", "ExecutionView", "ExecutionsPanel", "GraphPane",
+    "LiveExecution", "RunController", "RunUI", "install_run_ui",
+]
+
+DOCKS = (("ExecutionsDock", "Executions"), ("ExecutionDock", "Execution"),
+         ("ExecutionDetailsDock", "Execution Details"), ("ExecutionGraphDock", "Execution Graph"))
+
+
+class RunUI(QObject):
+    """What :func:`install_run_ui` built, and the entry points the window uses."""
+
+    def __init__(self, window: QMainWindow, context: Any, store: Any) -> None:
+        super().__init__(window)
+        self.window, self.context, self.store = window, context, store
+        self.controller = RunController(context, store, self)
+        self.source = ExecutionSource(self.controller, store)
+        self.toolbar = RunToolbar(context, self.controller, window)
+        window.addToolBar(self.toolbar)
+        self.run_action = self.toolbar.run_action
+        self.kill_action = self.toolbar.kill_action
+        self.executions = ExecutionsPanel(self.source, context)
+        self.header = ExecutionHeader(self.source)
+        self.details = DetailsPane(self.source, context)
+        self.graph = GraphPane(self.source, context)
+        self.screen = ExecutionScreen(self.source, context, self.header, self.graph,
+                                      self.details, self.controller, self)
+        self.docks: dict[str, QDockWidget] = {}
+        widgets = (self.executions, self.header, self.details, self.graph)
+        for (name, title), widget in zip(DOCKS, widgets, strict=True):
+            self.docks[name] = self._dock(name, title, widget)
+        self._place_docks()
+        self.pane_layout = ""
+        self.set_pane_layout(saved_layout(), save=False)
+        self._connect()
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        return dock
+
+    def _place_docks(self) -> None:
+        window = self.window
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.docks["ExecutionsDock"])
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea,
+                             self.docks["ExecutionDock"])
+        window.splitDockWidget(self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"],
+                               Qt.Orientation.Vertical)
+        window.splitDockWidget(self.docks["ExecutionDetailsDock"],
+                               self.docks["ExecutionGraphDock"], Qt.Orientation.Horizontal)
+        window.resizeDocks([self.docks["ExecutionsDock"]], [380], Qt.Orientation.Horizontal)
+        window.resizeDocks([self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"]],
+                           [96, 420], Qt.Orientation.Vertical)
+
+    def _connect(self) -> None:
+        controller = self.controller
+        self.executions.executionActivated.connect(self.open_execution)
+        self.executions.killRequested.connect(controller.kill)
+        self.executions.replayRequested.connect(self.replay)
+        self.executions.compareRequested.connect(self.compare)
+        self.screen.executionShown.connect(self._shown)
+        self.toolbar.killRequested.connect(self.kill_current)
+        self.toolbar.manageProfilesRequested.connect(self.manage_profiles)
+        self.header.layoutChosen.connect(self.set_pane_layout)
+        controller.executionStarted.connect(self._started)
+        controller.executionFinished.connect(lambda _e, _s: self.executions.schedule_refresh())
+        controller.runRefused.connect(self.show_refusal)
+        self.context.documentChanged.connect(self._document_changed)
+
+    # -- entry points ------------------------------------------------------------------------
+    def open_execution(self, execution_id: str) -> None:
+        """Show an execution in the header, Execution Details and Execution Graph docks."""
+        self.screen.open(execution_id)
+        self.executions.select(execution_id)
+        for name in ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock"):
+            dock = self.docks[name]
+            if not dock.isVisible():
+                dock.show()
+        if self.pane_layout == "tabbed":
+            self.docks["ExecutionGraphDock"].raise_()
+
+    def replay(self, execution_id: str) -> QWidget:
+        """Open a Replay window for an execution (non-modal)."""
+        from designer.run.replay import ReplayDialog
+
+        dialog = ReplayDialog(self.source, self.context, execution_id, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def compare(self, first: str, second: str) -> QWidget | None:
+        """Open a Compare window for two executions of the playbook (non-modal)."""
+        from designer.run.compare import CompareDialog
+
+        if not first or not second or first == second:
+            return None
+        dialog = CompareDialog(self.source, self.context, first, second, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def manage_profiles(self) -> int:
+        """Open the Run Profiles dialog (modal)."""
+        from designer.run.profiles import ProfilesDialog
+
+        dialog = ProfilesDialog(self.context, self.window)
+        return dialog.exec()
+
+    def kill_current(self) -> bool:
+        """Kill the execution on screen if it runs, else the newest running one (confirmed)."""
+        shown = self.screen.execution_id
+        running = self.controller.running_ids()
+        target = shown if shown in running else (running[0] if running else None)
+        if target is None:
+            return False
+        record = self.source.record(target)
+        if record is None or not confirm_kill(self.window, record):
+            return False
+        return self.controller.kill(target)
+
+    def set_pane_layout(self, key: str, save: bool = True) -> None:
+        """Arrange Details and Graph side by side, stacked or tabbed (remembered)."""
+        window = self.window
+        details = self.docks["ExecutionDetailsDock"]
+        graph = self.docks["ExecutionGraphDock"]
+        for dock in (details, graph):
+            if dock.isFloating():
+                dock.setFloating(False)
+        if key == "tabbed":
+            window.tabifyDockWidget(details, graph)
+            graph.raise_()
+        else:
+            # Take both out of any tab group, then put them back below the header.
+            window.removeDockWidget(graph)
+            window.removeDockWidget(details)
+            header = self.docks["ExecutionDock"]
+            if header.isFloating() or window.dockWidgetArea(header) == \
+                    Qt.DockWidgetArea.NoDockWidgetArea:
+                window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, details)
+            else:
+                window.splitDockWidget(header, details, Qt.Orientation.Vertical)
+            orientation = Qt.Orientation.Vertical if key == "stacked" else \
+                Qt.Orientation.Horizontal
+            window.splitDockWidget(details, graph, orientation)
+            details.show()
+            graph.show()
+        self.pane_layout = key
+        self.header.set_layout_choice(key)
+        if save:
+            QSettings().setValue(LAYOUT_KEY, key)
+
+    def show_refusal(self, message: str) -> None:
+        """Explain why a run did not start (non-blocking)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot run the playbook", message,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setObjectName("RunRefused")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+
+    # -- live ----------------------------------------------------------------------------------
+    def _started(self, execution_id: str) -> None:
+        self.executions.schedule_refresh()
+        if execution_id == self.controller.last_started:
+            self.open_execution(execution_id)
+
+    def _shown(self, execution_id: str) -> None:
+        if not self.screen.stack:
+            self.executions.compare_with = execution_id or None
+
+    def _document_changed(self, change: Any) -> None:
+        if change.reset or change.playbook:
+            self.executions.set_playbook(self.context.document.doc.name)
+        if change.reset:
+            self.screen.open(None)
+
+
+def install_run_ui(window: QMainWindow, context: Any, store: Any) -> RunUI:
+    """Add the run controller, the Run toolbar and the run docks to ``window``."""
+    return RunUI(window, context, store)

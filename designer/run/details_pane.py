@@ -1,0 +1,314 @@
+"""Execution Details: the selected trigger or state of an execution, as the reference lays it out.
+
+At the top: name, type, session id, status, start, end, elapsed time, log level and the status
+message, then **+ Create Run Profile** (a profile that re-runs this step with its recorded
+input) and, for a Circuit step, **VIEW EXECUTION**. Below, four tabs: **Inputs**, **Outputs**
+(JSON as a tree or highlighted raw text; recorded only at DEBUG or TRACE, which a note says
+when they were not), **App Logs** and **OS Logs**. A step that is pending or still running
+has no details yet, and the pane says so instead of showing half a record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.document import Patch
+from designer.run.json_view import JsonView
+from designer.run.log_tabs import AppLogsTab, OsLogsTab
+from designer.run.style import IO_LEVELS, fmt_elapsed, fmt_time, status_colour, status_word
+from designer.run.trace import CHILD, CODE, ITERATION, MESSAGE, OUTPUT, SEQ, STATUS, TYPE
+from runtime.engine import profile_from_step
+from runtime.history import StepRecord
+from runtime.model import RunProfile
+
+TRIGGER = "Trigger"
+SELECT_HINT = "Select the trigger or a state on the Execution Graph to see its details."
+UNFINISHED = "Details are available once the step finishes executing."
+TRIGGER_INPUTS = "Trigger Inputs not available"
+FIELDS = ("Name", "Type", "Session", "Status", "Start", "End", "Elapsed", "Log level",
+          "Iteration", "Status message")
+TYPE_WORDS = {
+    "pass": "Pass", "branch": "Branch", "parallel": "Parallel", "wait": "Wait",
+    "batch": "Batch", "success": "Success", "failure": "Failure", "function": "Function",
+    "circuit": "Circuit (sub-playbook)", "action": "App action",
+}
+
+
+def not_recorded(what: str, level: str) -> str:
+    return (f"{what} were not recorded: this execution ran at log level {level}. "
+            f"{what} are recorded only when the log level is DEBUG or TRACE.")
+
+
+def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
+    """The reference's Create Run Profile window: a Profile Name box and Save."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Create Run Profile")
+    dialog.setLabelText("Profile Name")
+    dialog.setTextValue(suggested)
+    dialog.setOkButtonText("Save")
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue().strip() or None
+
+
+class DetailsPane(QWidget):
+    """Details of one trigger or state of one execution."""
+
+    viewExecutionRequested = Signal(str, str)  # child session id, circuit state
+    profileCreated = Signal(str)
+
+    def __init__(self, source: Any, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.context = context
+        self.execution_id: str | None = None
+        self.state: str | None = None
+        self.iteration: int | None = None
+        self.row: tuple[Any, ...] | None = None
+        self.run_counter: Any = None
+        self.profiles_allowed = True
+        self.values: dict[str, QLabel] = {}
+        self.keys: dict[str, QLabel] = {}
+        self.placeholder = QLabel(SELECT_HINT)
+        self.placeholder.setObjectName("DetailsPlaceholder")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #6b7280; padding: 32px; font-size: 10.5pt;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self._build_body())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.stack)
+
+    def _build_body(self) -> QWidget:
+        body = QWidget()
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(3)
+        for index, field in enumerate(FIELDS):
+            key = QLabel(field.upper())
+            key.setStyleSheet("color: #6b7280; font-size: 8pt; font-weight: 600;")
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(field == "Status message")
+            self.values[field] = value
+            self.keys[field] = key
+            span = 3 if field == "Status message" else 1
+            row, col = (index // 2, (index % 2) * 2) if field != "Status message" else (5, 0)
+            grid.addWidget(key, row * 2, col, 1, span)
+            grid.addWidget(value, row * 2 + 1, col, 1, span)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(2, 1)
+        self.create_profile = QPushButton("+ Create Run Profile")
+        self.create_profile.setToolTip("Create a run profile from the logged execution of "
+                                       "this selection")
+        self.create_profile.clicked.connect(self.create_run_profile)
+        self.view_execution = QPushButton("VIEW EXECUTION")
+        self.view_execution.setToolTip("Show the sub-playbook's execution")
+        self.view_execution.clicked.connect(self._view_execution)
+        self.runs_hint = QLabel()
+        self.runs_hint.setStyleSheet("color: #6b7280;")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.view_execution)
+        buttons.addWidget(self.runs_hint, 1)
+        buttons.addWidget(self.create_profile)
+        self.inputs = JsonView()
+        self.outputs = JsonView()
+        self.app_logs = AppLogsTab(self.source)
+        self.os_logs = OsLogsTab(self.source)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.inputs, "Inputs")
+        self.tabs.addTab(self.outputs, "Outputs")
+        self.tabs.addTab(self.app_logs, "App Logs")
+        self.tabs.addTab(self.os_logs, "OS Logs")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+        return body
+
+    # -- selection ---------------------------------------------------------------------------
+    def clear(self, message: str = SELECT_HINT) -> None:
+        self.execution_id = self.state = self.row = None
+        self.iteration = None
+        self._message(message)
+
+    def _message(self, message: str) -> None:
+        self.placeholder.setText(message)
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def message(self) -> str:
+        """The sentence shown instead of details (empty when details are shown)."""
+        return self.placeholder.text() if self.stack.currentWidget() is self.placeholder else ""
+
+    def show_trigger(self, execution_id: str) -> None:
+        """The trigger: the execution itself, whose output is the trigger payload."""
+        self.execution_id, self.state, self.iteration, self.row = execution_id, TRIGGER, None, None
+        record = self.source.record(execution_id)
+        if record is None:
+            self._message("This execution is not in the history.")
+            return
+        doc = self.context.document.doc
+        self._fill(name=TRIGGER, kind=f"Trigger ({doc.applies_to.replace('_', ' ')})",
+                   status=record.status, started=record.started, ended=record.ended,
+                   level=record.log_level, message=record.message or "", iteration=None)
+        self.inputs.set_note(TRIGGER_INPUTS)
+        if record.trigger_json is not None:
+            self.outputs.set_value(json.loads(record.trigger_json))
+        elif self.source.is_running(execution_id):
+            self.outputs.set_note("The trigger payload is available once the execution's "
+                                  "history is written.")
+        else:
+            self.outputs.set_note("The trigger payload was not recorded.")
+        self.view_execution.setVisible(False)
+        self.runs_hint.setText("")
+        self.app_logs.show_for(execution_id, None)
+        self.os_logs.show_for(execution_id, None)
+        self.stack.setCurrentIndex(1)
+
+    def show_state(self, execution_id: str, state: str, iteration: int | None = None) -> None:
+        """A state's latest step (in one Batch iteration when given)."""
+        self.execution_id, self.state, self.iteration = execution_id, state, iteration
+        if state == TRIGGER:
+            self.show_trigger(execution_id)
+            return
+        row = self.source.step(execution_id, state, iteration)
+        self.row = row
+        if row is None:
+            running = state in self.source.running_states(execution_id)
+            if running or self.source.is_running(execution_id):
+                self._message(f"{state}: {UNFINISHED}")
+            else:
+                self._message(f"{state} was not executed in this session.")
+            return
+        if state in self.source.running_states(execution_id) and iteration is None:
+            self._message(f"{state} is running. {UNFINISHED}")
+            return
+        record = self.source.record(execution_id)
+        level = record.log_level if record is not None else "INFO"
+        self._fill(name=state, kind=TYPE_WORDS.get(row[TYPE], row[TYPE]), status=row[STATUS],
+                   started=row[5], ended=row[6], level=level,
+                   message=self._status_message(row), iteration=row[ITERATION])
+        self._fill_io(row, level)
+        child = row[CHILD]
+        self.view_execution.setVisible(row[TYPE] == "circuit" and bool(child))
+        runs = 0
+        if row[ITERATION] is None:
+            runs = (self.run_counter(state) if self.run_counter is not None
+                    else self.source.run_count(execution_id, state))
+        self.runs_hint.setText(f"Ran {runs:,} times in this session; showing the latest run."
+                               if runs > 1 else "")
+        self.app_logs.show_for(execution_id, row[SEQ])
+        self.os_logs.show_for(execution_id, row)
+        self.stack.setCurrentIndex(1)
+
+    def refresh(self) -> None:
+        """Show the current selection again (new rows arrived, or the execution finished)."""
+        if self.execution_id is None or self.state is None:
+            return
+        tab = self.tabs.currentIndex()
+        self.show_state(self.execution_id, self.state, self.iteration)
+        self.tabs.setCurrentIndex(tab)
+
+    @staticmethod
+    def _status_message(row: tuple[Any, ...]) -> str:
+        message = row[MESSAGE] or ""
+        code = row[CODE]
+        return f"{code}: {message}" if code and message else (code or message)
+
+    def _fill(self, *, name: str, kind: str, status: str, started: float | None,
+              ended: float | None, level: str, message: str, iteration: int | None) -> None:
+        values = self.values
+        values["Name"].setText(name)
+        values["Type"].setText(kind)
+        values["Session"].setText(self.execution_id or "")
+        colour = status_colour(status).name()
+        values["Status"].setText(f"<span style='color:{colour}'>●</span> {status_word(status)}")
+        values["Start"].setText(fmt_time(started))
+        values["End"].setText(fmt_time(ended))
+        elapsed = None if ended is None or started is None else ended - started
+        values["Elapsed"].setText(fmt_elapsed(elapsed))
+        values["Log level"].setText(level)
+        values["Iteration"].setText("" if iteration is None else f"{iteration}")
+        values["Status message"].setText(message or "—")
+        values["Iteration"].setVisible(iteration is not None)
+        self.keys["Iteration"].setVisible(iteration is not None)
+        self.create_profile.setEnabled(self.profiles_allowed)
+
+    def _fill_io(self, row: tuple[Any, ...], level: str) -> None:
+        recorded = level.upper() in IO_LEVELS
+        if row[13] is not None:
+            self.inputs.set_value(json.loads(row[13]))
+        else:
+            self.inputs.set_note(not_recorded("Inputs", level) if not recorded else
+                                 "No inputs were recorded for this step.")
+        if row[OUTPUT] is not None:
+            self.outputs.set_value(json.loads(row[OUTPUT]))
+        elif not recorded:
+            self.outputs.set_note(not_recorded("Outputs", level))
+        elif row[STATUS] in ("failed", "killed"):
+            what = "failed" if row[STATUS] == "failed" else "was killed"
+            self.outputs.set_note(f"No outputs: the step {what}"
+                                  + (f" ({row[CODE]})." if row[CODE] else "."))
+        else:
+            self.outputs.set_note("No outputs were recorded for this step.")
+
+    def allow_profiles(self, allowed: bool) -> None:
+        """+ Create Run Profile adds to the open playbook, so it is off in a sub-playbook."""
+        self.profiles_allowed = allowed
+        self.create_profile.setEnabled(allowed)
+        self.create_profile.setToolTip(
+            "Create a run profile from the logged execution of this selection" if allowed
+            else "Open the sub-playbook itself to create run profiles for it")
+
+    # -- actions -------------------------------------------------------------------------------
+    def _view_execution(self) -> None:
+        if self.row is not None and self.row[CHILD]:
+            self.viewExecutionRequested.emit(self.row[CHILD], self.row[2])
+
+    def create_run_profile(self) -> str | None:
+        """Ask for a Profile Name and add the profile to the document (undoable)."""
+        if self.execution_id is None or self.state is None:
+            return None
+        record = self.source.record(self.execution_id)
+        if record is None:
+            return None
+        suggested = f"{self.state} · {self.execution_id[:8]}"
+        name = ask_profile_name(self, suggested)
+        if not name:
+            return None
+        doc = self.context.document.doc
+        if self.row is None:
+            payload = json.loads(record.trigger_json) if record.trigger_json else {}
+            profile = RunProfile(name=name, payload=payload, log_level=record.log_level,
+                                 description=f"from execution {record.id} (trigger)")
+            if doc.profile(name) is not None:
+                from runtime.engine.profiles import unique_profile_name
+
+                profile.name = unique_profile_name(doc, name)
+        else:
+            profile = profile_from_step(doc, name, StepRecord(*self.row), record)
+        profiles = [p.model_dump(mode="json", exclude_none=True) for p in doc.run_profiles]
+        profiles.append(profile.model_dump(mode="json", exclude_none=True))
+        if not self.context.push(Patch(profiles=profiles), f"Create run profile {profile.name}"):
+            return None
+        self.context.statusMessage.emit(f"Run profile {profile.name!r} created")
+        self.profileCreated.emit(profile.name)
+        return profile.name

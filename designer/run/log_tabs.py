@@ -1,0 +1,252 @@
+"""The App Logs and OS Logs tabs of Execution Details, with their downloads.
+
+App Logs lists the selected step's log lines (the whole execution's for the trigger), with a
+search bar and **Download CSV** (``runtime.history.write_logs_csv``, the same search applied).
+OS Logs shows a Function step's standard output and error; every other selection says "OS Logs
+not available for this selection", as the reference does. OS logs are downloaded only all
+together, as one ZIP holding a ZIP per step (``write_os_logs_zip``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.run.json_view import mono_font
+from designer.run.style import fmt_time
+from runtime.history import HistoryError, write_logs_csv, write_os_logs_zip
+
+OS_NOT_AVAILABLE = "OS Logs not available for this selection"
+LEVEL_COLOURS = {"ERROR": "#d63c3c", "WARN": "#c27c0e", "DEBUG": "#6b7280", "TRACE": "#9aa3ad"}
+MAX_SHOWN = 5000
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> Path | None:
+    """Ask where to save a download (a function so tests can replace the dialog)."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return Path(path) if path else None
+
+
+def _note_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("color: #6b7280; padding: 24px;")
+    return label
+
+
+class AppLogsTab(QWidget):
+    """Searchable App log lines of a step (or the execution) with Download CSV."""
+
+    downloaded = Signal(str)
+
+    def __init__(self, source: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.execution_id: str | None = None
+        self.seq: int | None = None
+        self.search = QLineEdit(placeholderText="Search logs")
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.download = QPushButton("Download CSV")
+        self.download.setToolTip("Download these log lines as a .csv file")
+        self.download.clicked.connect(self.download_csv)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: #6b7280;")
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Time", "Level", "Message"])
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._rows_timer = QTimer(self, singleShot=True, interval=50)
+        self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._rows_timer.start())
+        self.note = _note_label()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.note)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count)
+        bar.addWidget(self.download)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+    def show_for(self, execution_id: str | None, seq: int | None) -> None:
+        self.execution_id, self.seq = execution_id, seq
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.setRowCount(0)
+        if self.execution_id is None:
+            self.count.setText("")
+            return
+        lines = self.source.logs(self.execution_id, seq=self.seq,
+                                 search=self.search.text().strip() or None)
+        shown_lines = lines[:MAX_SHOWN]
+        self.table.setRowCount(len(shown_lines))
+        for row, line in enumerate(shown_lines):
+            cells = (QTableWidgetItem(fmt_time(line.time, date=False)),
+                     QTableWidgetItem(line.level), QTableWidgetItem(line.message))
+            cells[0].setToolTip(fmt_time(line.time))
+            cells[2].setToolTip(line.message)
+            colour = LEVEL_COLOURS.get(line.level)
+            if colour:
+                cells[1].setForeground(QColor(colour))
+            for col, cell in enumerate(cells):
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                self.table.setItem(row, col, cell)
+        if len(shown_lines) <= 500:
+            self.table.resizeRowsToContents()
+        shown = f"{len(lines):,} line{'s' if len(lines) != 1 else ''}"
+        self.count.setText(shown + (f" (first {MAX_SHOWN:,} shown)" if len(lines) > MAX_SHOWN
+                                    else ""))
+        if not lines:
+            searched = self.search.text().strip()
+            self.note.setText(f"No log lines match “{searched}”." if searched
+                              else "No App logs for this selection.")
+            self.stack.setCurrentWidget(self.note)
+        else:
+            self.stack.setCurrentWidget(self.table)
+        stored = not self.source.is_running(self.execution_id)
+        self.download.setEnabled(stored)
+        self.download.setToolTip("Download these log lines as a .csv file" if stored else
+                                 "Available once the execution completes")
+
+    def lines_shown(self) -> list[str]:
+        return [self.table.item(i, 2).text() for i in range(self.table.rowCount())]
+
+    def download_csv(self) -> Path | None:
+        if self.execution_id is None:
+            return None
+        suggested = f"{self.execution_id}-app-logs.csv"
+        out = ask_save_path(self, "Download App Logs", suggested, "CSV files (*.csv)")
+        if out is None:
+            return None
+        if out.suffix.lower() != ".csv":
+            out = out.with_suffix(".csv")
+        try:
+            rows = write_logs_csv(self.source.store, self.execution_id, out, seq=self.seq,
+                                  search=self.search.text().strip() or None)
+        except (HistoryError, OSError) as exc:
+            self.count.setText(f"Download failed: {exc}")
+            return None
+        self.count.setText(f"{rows:,} lines saved to {out.name}")
+        self.downloaded.emit(str(out))
+        return out
+
+
+class OsLogsTab(QWidget):
+    """A Function step's stdout / stderr, and Download ZIP of all OS logs of the execution."""
+
+    downloaded = Signal(str)
+
+    def __init__(self, source: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.execution_id: str | None = None
+        self.text = QPlainTextEdit(readOnly=True)
+        self.text.setFont(mono_font())
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.note = _note_label()
+        self.download = QPushButton("Download ZIP")
+        self.download.setToolTip("Download the OS logs of every step of this execution: one "
+                                 "ZIP holding a ZIP per step")
+        self.download.clicked.connect(self.download_zip)
+        self.caption = QLabel()
+        self.caption.setStyleSheet("color: #6b7280;")
+        bar = QHBoxLayout()
+        bar.addWidget(self.caption, 1)
+        bar.addWidget(self.download)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.text)
+        self.stack.addWidget(self.note)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+    def show_for(self, execution_id: str | None, row: tuple[Any, ...] | None) -> None:
+        """Show the OS logs of a step row (None: the trigger or nothing selected)."""
+        self.execution_id = execution_id
+        self.text.clear()
+        if execution_id is None or row is None or row[3] != "function":
+            self._note(OS_NOT_AVAILABLE)
+            return
+        if self.source.store is None:
+            self._note("OS logs are kept in the execution history, which is not open.")
+            return
+        chunks = self.source.os_logs(execution_id, row[1])
+        if not chunks:
+            running = self.source.is_running(execution_id)
+            self._note("OS logs are available once the execution completes." if running
+                       else "This step wrote nothing to standard output or standard error.")
+            return
+        parts = []
+        for stream in ("stdout", "stderr"):
+            text = "".join(c.text for c in chunks if c.stream == stream)
+            if text:
+                parts.append(f"── {stream} ──\n{text.rstrip()}")
+        self.text.setPlainText("\n\n".join(parts))
+        self.caption.setText(f"{len(chunks)} chunk{'s' if len(chunks) != 1 else ''} · "
+                             "standard output and standard error")
+        self.stack.setCurrentWidget(self.text)
+        self.download.setVisible(True)
+
+    def _note(self, text: str) -> None:
+        self.note.setText(text)
+        self.caption.setText("")
+        self.download.setVisible(text != OS_NOT_AVAILABLE and self.execution_id is not None)
+        self.stack.setCurrentWidget(self.note)
+
+    def note_text(self) -> str:
+        return self.note.text() if self.stack.currentWidget() is self.note else ""
+
+    def download_zip(self) -> Path | None:
+        if self.execution_id is None:
+            return None
+        suggested = f"{self.execution_id}-os-logs.zip"
+        out = ask_save_path(self, "Download OS Logs", suggested, "ZIP archives (*.zip)")
+        if out is None:
+            return None
+        if out.suffix.lower() != ".zip":
+            out = out.with_suffix(".zip")
+        try:
+            count = write_os_logs_zip(self.source.store, self.execution_id, out)
+        except (HistoryError, OSError) as exc:
+            self.caption.setText(f"Download failed: {exc}")
+            return None
+        self.caption.setText(f"OS logs of {count} step{'s' if count != 1 else ''} saved to "
+                             f"{out.name}")
+        self.downloaded.emit(str(out))
+        return out

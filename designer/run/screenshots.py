@@ -1,0 +1,159 @@
+"""Screenshots of the run docks for the docs: ``python -m designer.run.screenshots [DIR]``.
+
+Opens the designer's main window offscreen (1400 × 900) on the bundled examples with a
+temporary history and settings, and saves ``run-live.png`` (a run in progress, the graph
+colouring), ``run-details-inputs.png``, ``run-details-outputs.png``,
+``run-details-applogs.png`` and ``run-details-oslogs.png`` (default ``docs/screenshots``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+SIZE = (1400, 900)
+
+
+def _focus_run_docks(window: Any) -> None:
+    """Give the run docks the room: hide the editing docks, shrink the canvas."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget
+
+    for dock in window.findChildren(QDockWidget):
+        if not dock.objectName().startswith("Execution"):
+            dock.hide()
+    window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+    docks = window.run_ui.docks
+    window.resizeDocks([docks["ExecutionsDock"]], [400], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["ExecutionDock"], docks["ExecutionDetailsDock"]], [104, 620],
+                       Qt.Orientation.Vertical)
+    window.resizeDocks([docks["ExecutionDetailsDock"], docks["ExecutionGraphDock"]],
+                       [430, 560], Qt.Orientation.Horizontal)
+
+
+def _show_around(ui: Any, name: str) -> None:
+    """A readable zoom (70 %) centred on a state of the Execution Graph."""
+    view = ui.graph.view
+    view.zoom_reset()
+    view.zoom_out()
+    view.zoom_out()
+    view.center_on(name)
+
+
+async def _wait(predicate: Any, timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("the run did not finish in time")
+        await asyncio.sleep(0.02)
+
+
+async def _finished(ui: Any, execution_id: str) -> None:
+    await _wait(lambda: (live := ui.controller.live(execution_id)) is not None and live.confirmed)
+    await asyncio.sleep(0.3)
+
+
+async def shoot(window: Any, out: Path) -> list[Path]:
+    ui = window.run_ui
+    saved: list[Path] = []
+
+    def grab(name: str) -> None:
+        path = out / name
+        window.grab().save(str(path))
+        saved.append(path)
+
+    window.open_path(EXAMPLES / "suspicious-logon-triage.playbook.json")
+    _focus_run_docks(window)
+    await asyncio.sleep(0.3)
+    for profile, level in (("Benign user", None), ("Incident service down", None),
+                           ("Risky logon", "DEBUG")):
+        window.context.set_profile(profile)
+        ui.toolbar.set_log_level(level)
+        await _finished(ui, ui.controller.run())
+    ui.toolbar.set_log_level(None)
+    window.context.set_profile("Offline host")
+    ui.toolbar.set_speed("realtime")
+    live_id = ui.controller.run()
+    await asyncio.sleep(2.2)
+    ui.graph.select("Risk Score")
+    _show_around(ui, "Contain")
+    await asyncio.sleep(0.4)
+    grab("run-live.png")
+    ui.controller.kill(live_id)
+    await _finished(ui, live_id)
+
+    ui.toolbar.set_speed(None)
+    done_id = ui.controller.run()
+    await _finished(ui, done_id)
+    ui.graph.select("Risk Score")
+    _show_around(ui, "Risky?")
+    ui.details.tabs.setCurrentWidget(ui.details.inputs)
+    await asyncio.sleep(0.2)
+    grab("run-details-inputs.png")
+    ui.details.tabs.setCurrentWidget(ui.details.outputs)
+    ui.details.outputs.raw_button.click()
+    await asyncio.sleep(0.2)
+    grab("run-details-outputs.png")
+    ui.details.outputs.tree_button.click()
+    ui.graph.select("Stop suspicious process")
+    _show_around(ui, "Contain")
+    ui.details.tabs.setCurrentWidget(ui.details.app_logs)
+    await asyncio.sleep(0.2)
+    grab("run-details-applogs.png")
+
+    window.open_path(EXAMPLES / "phishing-response.playbook.json")
+    await asyncio.sleep(0.3)
+    window.context.set_profile("Reported phish")
+    phish_id = ui.controller.run()
+    await _finished(ui, phish_id)
+    ui.graph.select("Extract indicators")
+    _show_around(ui, "Any indicators?")
+    ui.details.tabs.setCurrentWidget(ui.details.os_logs)
+    await asyncio.sleep(0.3)
+    grab("run-details-oslogs.png")
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    tmp = Path(tempfile.mkdtemp(prefix="run-screenshots-"))
+    QCoreApplication.setOrganizationName("PlaybookStudioScreenshots")
+    QCoreApplication.setApplicationName("run-docks")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from designer.app import apply_scheme
+
+    apply_scheme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    from designer.main_window import MainWindow
+    from runtime.history import HistoryStore
+
+    store = HistoryStore(tmp / "history.sqlite3", background=True)
+    window = MainWindow(store)
+    window.resize(*SIZE)
+    window.show()
+    saved = loop.run_until_complete(shoot(window, out))
+    for path in saved:
+        print(path)
+    window.run_ui.shutdown()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
