@@ -55,7 +55,7 @@ class RunContext:
         "execution_id", "playbook", "options", "store", "bus", "tenant", "level",
         "record_io", "seq", "transitions", "max_transitions", "steps", "logs", "os_logs",
         "inflight", "mock_calls", "pathways_ok", "pathways_failed", "started", "stopped",
-        "sandbox_limits", "load_circuit", "yield_at", "children", "switch", "_io_last",
+        "sandbox_limits", "load_circuit", "yield_at", "active", "children", "switch", "_io_last",
     )
 
     def __init__(
@@ -92,6 +92,7 @@ class RunContext:
         self.sandbox_limits: Any = None
         self.load_circuit: Callable[[str], Any] | None = None
         self.yield_at = time.perf_counter() + 0.004
+        self.active = 0
         self.children: list[str] = []
         self.switch: Any = None
         self._io_last: tuple[Any, str | None] = (None, None)

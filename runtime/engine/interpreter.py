@@ -36,10 +36,30 @@ async def run_path(
 ) -> Any:
     """Run states from ``name`` until the pathway ends; return its output.
 
+    While several pathways of one execution are runnable (parallel paths, batch workers), the
+    ~4 ms time slice is shared among them, so one pass of the event loop never runs N slices.
+
     Raises:
         PathFailed: The pathway ended in a Failure state or an uncaught step error.
         ExecutionStopped: The transition cap, the reaper or a kill.
     """
+    ctx.active += 1
+    try:
+        return await _run_steps(ctx, cursor, name, data, frame, single=single)
+    finally:
+        ctx.active -= 1
+
+
+async def _run_steps(
+    ctx: RunContext,
+    cursor: Cursor,
+    name: str | None,
+    data: Any,
+    frame: Frame = ROOT_FRAME,
+    *,
+    single: bool = False,
+) -> Any:
+    """The loop proper (see :func:`run_path`)."""
     handlers = ctx.playbook.handlers
     eid = ctx.execution_id
     bus = ctx.bus
@@ -89,7 +109,7 @@ async def run_path(
                           code, iteration, parent_seq, path_name, child, None, None))
         if perf() > ctx.yield_at:
             await asyncio.sleep(0)
-            ctx.yield_at = perf() + SLICE
+            ctx.yield_at = perf() + SLICE / ctx.active
         if single:
             return out
         data = out
