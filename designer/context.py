@@ -68,7 +68,8 @@ class DesignerContext(QObject):
             if kept != self.selection:
                 self.select(kept)
         self.documentChanged.emit(change)
-        self._timer.start()
+        if change.structural or change.playbook or change.functions or change.profiles:
+            self._timer.start()  # positions and notes alone change no problem
 
     def push(self, patch: Patch, text: str, merge_key: str | None = None) -> bool:
         """Apply an edit as one undoable command; False (with a message) if it was refused."""

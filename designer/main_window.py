@@ -8,10 +8,11 @@ file and the modified mark, which follows the undo stack's clean state.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -38,6 +39,11 @@ from designer.problems import ProblemsWidget
 LAYOUT_VERSION = 3
 
 
+# The execution screen (header, Execution Details, Execution Graph): hidden until an execution
+# is run or opened, so that designing gets the whole middle of the window.
+SCREEN_DOCKS = ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock")
+
+
 class MainWindow(QMainWindow):
     """One playbook, one window."""
 
@@ -60,6 +66,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._default_state = self.saveState(LAYOUT_VERSION)
+        self._shown_once = False
+        self._restored = False
         self.restore_layout()
         self.update_title()
 
@@ -145,19 +153,61 @@ class MainWindow(QMainWindow):
         manage = QAction("Run &Profiles…", self)
         manage.triggered.connect(run_ui.manage_profiles)
         run_menu.addAction(manage)
+        self._arrange_run_docks(run_ui)
         return run_ui
+
+    def _arrange_run_docks(self, run_ui: Any) -> None:
+        """Default layout: Problems beside Executions on the left, the execution screen low."""
+        docks = getattr(run_ui, "docks", {})
+        executions = docks.get("ExecutionsDock")
+        if executions is not None:
+            self.tabifyDockWidget(executions, self.problems_dock)
+            self.problems_dock.show()
+            executions.raise_()
+            self.resizeDocks([self.palette_dock, executions], [520, 380],
+                             Qt.Orientation.Vertical)
+        self._run_docks = docks
+        for key in SCREEN_DOCKS:  # the execution screen appears with the first execution
+            if key in docks:
+                docks[key].hide()
+        for key in ("ExecutionDetailsDock", "ExecutionGraphDock"):
+            widget = docks[key].widget() if key in docks else None
+            if widget is not None:  # let the user (and the defaults) make the pane low
+                widget.setMinimumHeight(140)
+
+    def _default_sizes(self) -> None:
+        """Give the canvas most of the window (applied once shown, when sizes are known)."""
+        docks = getattr(self, "_run_docks", {})
+        low = [docks[k] for k in ("ExecutionDock", "ExecutionDetailsDock") if k in docks]
+        if len(low) == 2:
+            self.resizeDocks(low, [70, int(self.height() * 0.36)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [280, 420],
+                         Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self.canvas.zoom_to_fit)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._restored:
+                QTimer.singleShot(0, self._default_sizes)
 
     def _build_status_bar(self) -> None:
         self.problem_badge = QLabel(self)
         self.problem_badge.setObjectName("ProblemBadge")
+        self.problem_badge.setToolTip("Validation problems; click to show the Problems list")
+        self.problem_badge.linkActivated.connect(lambda _l: self._show_problems())
         self.statusBar().addPermanentWidget(self.problem_badge)
         self.update_badge()
+
+    def _show_problems(self) -> None:
+        self.problems_dock.show()
+        self.problems_dock.raise_()
 
     def _connect(self) -> None:
         ctx = self.context
         ctx.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
         ctx.problemsChanged.connect(self.update_badge)
-        ctx.focusState.connect(self.canvas.center_on)
         self.files.titleChanged.connect(self.update_title)
         self.files.recentChanged.connect(self._fill_recent)
         ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
@@ -175,7 +225,9 @@ class MainWindow(QMainWindow):
         colour = "#e74c3c" if errors else ("#d4ac0d" if warnings else "#27ae60")
         text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning" + (
             "s" if warnings != 1 else "")
-        self.problem_badge.setText(f"<span style='color:{colour}'>●</span> {text}")
+        self.problem_badge.setText(f"<a href='problems' style='text-decoration:none; color:"
+                                   f"palette(window-text)'><span style='color:{colour}'>●</span>"
+                                   f" {text}</a>")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -194,8 +246,10 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1440, 900)
         state = settings.value("window/state")
-        if isinstance(state, QByteArray) and not self.restoreState(state, LAYOUT_VERSION):
-            self.restoreState(self._default_state, LAYOUT_VERSION)
+        if isinstance(state, QByteArray):
+            self._restored = self.restoreState(state, LAYOUT_VERSION)
+            if not self._restored:  # saved by another layout version: use the defaults
+                self.restoreState(self._default_state, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         settings = QSettings()
@@ -204,8 +258,12 @@ class MainWindow(QMainWindow):
 
     def view_reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
+        screen = getattr(getattr(self, "run_ui", None), "screen", None)
+        showing = bool(getattr(screen, "execution_id", None))
         for dock in self.findChildren(QDockWidget):
-            dock.show()
+            if showing or dock.objectName() not in SCREEN_DOCKS:
+                dock.show()
+        self._default_sizes()
 
     # -- file actions --------------------------------------------------------------------------
     def file_new(self) -> None:
@@ -232,7 +290,10 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> bool:
         ok = self.files.load(Path(path))
         if ok:
+            gc.collect()
+            gc.freeze()  # a large document's objects stop costing full-collection pauses
             self.canvas.zoom_to_fit()
+            QTimer.singleShot(0, self.canvas.zoom_to_fit)  # again once the view has its size
         return ok
 
     def open_in_new_window(self, path: str) -> None:

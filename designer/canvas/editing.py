@@ -121,7 +121,10 @@ class SceneEditor:
                 state["paths"] = [*state.get("paths", []),
                                   {"name": f"path {number}", "root": target}]
             return self._push(Patch(states={source: state}), f"Connect {source} → {target}")
-        patch, text = connect(self.doc, source, path, target)
+        try:
+            patch, text = connect(self.doc, source, path, target)
+        except (IndexError, KeyError, TypeError):
+            return False  # a port that no longer exists (e.g. a removed condition)
         return self._push(patch, text)
 
     def reconnect(self, source: str, path: str, target: str) -> bool:

@@ -11,7 +11,16 @@ in :mod:`designer.canvas.edges` and :mod:`designer.canvas.notes`.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.icons import icon_path
@@ -29,8 +38,20 @@ from designer.canvas.style import (
 from runtime.model.states import END
 
 STATE_ITEM_TYPE = QGraphicsItem.UserType + 1
-DETAIL_LOD = 0.55
+DETAIL_LOD = 0.42
 _STRIPES: dict[float, QPainterPath] = {}
+_COMPACT_FONTS: dict[tuple[int, int], tuple[QFont, QFontMetricsF]] = {}
+
+
+def _compact_font(t: Theme, step: int) -> tuple[QFont, QFontMetricsF]:
+    """The name font scaled so that at zoom ``step / 20`` it shows about 10 px high."""
+    key = (id(t), step)
+    if key not in _COMPACT_FONTS:
+        font = QFont(t.name_font)
+        font.setPixelSize(max(8, round(10 / (step / 20))))
+        font.setBold(True)
+        _COMPACT_FONTS[key] = (font, QFontMetricsF(font))
+    return _COMPACT_FONTS[key]
 
 
 def _stripe_path(height: float) -> QPainterPath:
@@ -66,6 +87,7 @@ class StateItem(QGraphicsItem):
         self.hovered = False
         self.height = HEADER_HEIGHT
         self._elided: tuple[str, str] | None = None
+        self._compact: tuple[tuple[int, str], str] | None = None
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -203,7 +225,8 @@ class StateItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         t = theme()
-        detail = option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_LOD
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        detail = lod >= DETAIL_LOD
         if self.run_status:
             self._paint_status(painter, t)
         self._paint_card(painter, t)
@@ -211,6 +234,21 @@ class StateItem(QGraphicsItem):
             self._paint_text(painter, t)
             self._paint_ports(painter, t)
             self._paint_markers(painter, t)
+        else:
+            self._paint_compact_name(painter, t, lod)
+
+    def _paint_compact_name(self, painter: QPainter, t: Theme, lod: float) -> None:
+        """Zoomed out: only the name, in a font that stays legible on screen (~10 px)."""
+        step = max(1, round(lod * 20))  # cache per 0.05 of zoom
+        font, metrics = _compact_font(t, step)
+        key = (step, self.name)
+        if self._compact is None or self._compact[0] != key:
+            text = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, CARD_WIDTH - 20)
+            self._compact = (key, text)
+        painter.setPen(t.text)
+        painter.setFont(font)
+        painter.drawText(QRectF(STRIPE_WIDTH + 6, 0, CARD_WIDTH - STRIPE_WIDTH - 10,
+                                HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter, self._compact[1])
 
     def _paint_status(self, painter: QPainter, t: Theme) -> None:
         colour = t.status(self.run_status or "")

@@ -108,10 +108,22 @@ class RunUI(QObject):
         """Show an execution in the header, Execution Details and Execution Graph docks."""
         self.screen.open(execution_id)
         self.executions.select(execution_id)
+        hidden = False
         for name in ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock"):
             dock = self.docks[name]
             if not dock.isVisible():
                 dock.show()
+                hidden = True
+        if hidden and not self.docks["ExecutionDock"].isFloating():
+            # Appearing for the first time: a slim header and a screen a third of the window.
+            self.window.resizeDocks(
+                [self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"]],
+                [70, max(240, int(self.window.height() * 0.38))], Qt.Orientation.Vertical)
+            if self.pane_layout not in ("tabbed", "stacked"):  # side by side: the graph wider
+                width = self.window.width()
+                self.window.resizeDocks(
+                    [self.docks["ExecutionDetailsDock"], self.docks["ExecutionGraphDock"]],
+                    [int(width * 0.42), int(width * 0.58)], Qt.Orientation.Horizontal)
         if self.pane_layout == "tabbed":
             self.docks["ExecutionGraphDock"].raise_()
 

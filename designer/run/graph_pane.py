@@ -35,7 +35,9 @@ from designer.run.trace import STARTED, ExecutionTrace
 
 PAGE_ROWS = 5000
 BADGE_INTERVAL = 0.25  # seconds between repaints of a running Batch's success count
-READABLE_ZOOM = 0.55  # below this the canvas drops card text (its level of detail)
+# Below this the canvas switches to its overview, which has no names; above it cards show at
+# least their names (in compact form below the full detail level).
+READABLE_ZOOM = 0.36
 TRIGGER = "Trigger"
 
 

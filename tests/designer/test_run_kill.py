@@ -129,6 +129,8 @@ def test_the_list_survives_a_restart(qtbot, qloop, store, tmp_path):
         assert again.ui.executions.model.record(0).id == execution_id
         again.ui.open_execution(execution_id)
         assert again.ui.graph.state_status("Benign") == "success"
+        screen = ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock")
+        assert not any(again.ui.docks[name].isHidden() for name in screen)
         again.close()
     finally:
         reopened.close()
