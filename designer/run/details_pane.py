@@ -15,11 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -137,11 +140,30 @@ class DetailsPane(QWidget):
         self.tabs.addTab(self.outputs, "Outputs")
         self.tabs.addTab(self.app_logs, "App Logs")
         self.tabs.addTab(self.os_logs, "OS Logs")
+        # The summary scrolls rather than overlapping when the dock is made low; a splitter
+        # lets the user trade summary room for tab room.
+        summary = QWidget()
+        top = QVBoxLayout(summary)
+        top.setContentsMargins(0, 0, 0, 4)
+        top.addLayout(grid)
+        top.addLayout(buttons)
+        self.summary_scroll = QScrollArea()
+        self.summary_scroll.setWidgetResizable(True)
+        self.summary_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.summary_scroll.setWidget(summary)
+        self.summary_scroll.setMinimumHeight(48)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("DetailsSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.summary_scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([summary.sizeHint().height(), 10_000])
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid)
-        layout.addLayout(buttons)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(splitter)
         return body
 
     # -- selection ---------------------------------------------------------------------------

@@ -15,7 +15,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+def _examples() -> Path:
+    """The bundled examples, found as package data (works from a wheel and from the bundle)."""
+    from importlib.resources import as_file, files
+
+    with as_file(files("resources") / "examples") as folder:
+        return Path(folder)
+
+
+EXAMPLES = _examples()
 SIZE = (1400, 900)
 
 
