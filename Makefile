@@ -28,8 +28,18 @@ test: $(STAMP)
 	$(VENV)/bin/mypy runtime designer/document
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
+# Pictures for the README and the guide, rendered offscreen from the current build.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m designer.run.screenshots
+	QT_QPA_PLATFORM=offscreen UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q \
+		tests/designer/test_inspector_screenshots.py
+
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .mypy_cache
+
+# make package / package-test / package-install: the standalone bundle (packaging/README.md).
+include packaging/make.mk
