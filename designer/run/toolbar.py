@@ -51,7 +51,8 @@ class RunToolbar(QToolBar):
         self.kill_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop),
                                    "Kill", self)
         self.kill_action.setObjectName("KillAction")
-        self.kill_action.setToolTip("Kill the running execution")
+        self.kill_action.setShortcut(QKeySequence("Shift+F5"))
+        self.kill_action.setToolTip("Kill the running execution (Shift+F5)")
         self.kill_action.setEnabled(False)
         self.kill_action.triggered.connect(lambda _checked=False: self.killRequested.emit())
         self.speed_combo = QComboBox()

@@ -49,6 +49,7 @@ def test_standard_shortcuts_from_the_action_table(window) -> None:
     for key, standard in expected.items():
         assert window.actions_by_key[key].shortcut() == QKeySequence(standard), key
     assert window.run_ui.run_action.shortcut() == QKeySequence("F5")
+    assert window.run_ui.kill_action.shortcut() == QKeySequence("Shift+F5")
 
 
 def test_title_and_modified_mark_follow_the_undo_stack(window, tmp_path, examples_dir) -> None:
