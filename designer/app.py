@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the designer."""
     args = build_parser().parse_args(argv)
+    from designer.qt_check import display_problem
+
+    problem = display_problem()
+    if problem:  # Qt would abort the interpreter; say what is missing instead
+        print(problem, file=sys.stderr)
+        return 1
     import qasync
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
@@ -71,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from runtime.history import HistoryStore, default_history_path
 
     app.setWindowIcon(app_icon())
+    if isinstance(app, QApplication):
+        # Wayland compositors and docks match the window to packaging/linux's desktop entry.
+        app.setDesktopFileName("playbook-studio")
     store = HistoryStore(args.history or default_history_path(), background=True)
     window = MainWindow(store)
     restored = window.files.offer_recovery() if not args.screenshot else False

@@ -31,11 +31,25 @@ def qt_loads() -> tuple[bool, str]:
     return result.returncode == 0, lines[-1] if lines else ""
 
 
+def xcb_missing() -> list[str]:
+    """The X11 plugin's unresolved libraries (the offscreen probe cannot see those)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    try:
+        from designer.qt_check import missing_xcb_libraries
+    except ImportError:
+        return []
+    return missing_xcb_libraries()
+
+
 def main() -> int:
     ok, why = qt_loads()
-    if ok:
+    missing = xcb_missing()
+    if ok and not missing:
         return 0
-    print(f"Qt cannot load yet ({why}).")
+    if not ok:
+        print(f"Qt cannot load yet ({why}).")
+    if missing:
+        print(f"Qt's X11 plugin lacks {', '.join(missing)} (needed to open a real window).")
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         print("Install these system packages: " + " ".join(PACKAGES))
         return 0
@@ -48,6 +62,8 @@ def main() -> int:
     )
     ok, why = qt_loads()
     print("Qt loads now." if ok else f"Qt still cannot load: {why}")
+    if xcb_missing():
+        print(f"Still missing for a real window: {', '.join(xcb_missing())}")
     return 0
 
 
