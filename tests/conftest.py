@@ -15,6 +15,8 @@ os.environ["PLAYBOOK_STUDIO_HISTORY"] = str(_SANDBOX / "history.sqlite3")
 os.environ["PLAYBOOK_STUDIO_RECOVERY"] = str(_SANDBOX / "recovery")
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
+os.environ["XDG_CACHE_HOME"] = str(_SANDBOX / "cache")
+os.environ["PLAYBOOK_STUDIO_CACHE"] = str(_SANDBOX / "cache" / "playbook-studio")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
 

@@ -9,7 +9,9 @@ the inspector, the validator and the engine all read the same :class:`Catalog`.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -181,8 +183,54 @@ def _validate_entries(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, An
             raise CatalogError(f"catalog file {where}: category {raw['category']!r} != folder")
 
 
-def load_catalog_from(root: Any) -> Catalog:
-    """Load and validate every catalog file under ``root`` (a Traversable or Path)."""
+# Bump when the checks in _validate_entries change, so that earlier "checked" marks expire.
+_CHECKS_VERSION = 1
+
+
+def _checked_mark(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, Any]) -> Any:
+    """Where the note "these exact files passed the meta-schema" lives (None: nowhere).
+
+    Checking 30 files with jsonschema costs a quarter of a second, most of the designer's
+    start-up; the files only change with a new release or a hand edit. The mark is named by a
+    digest of every file's content and the meta-schema, so any change is checked again.
+    ``PLAYBOOK_STUDIO_CACHE`` overrides the user cache folder; an empty value disables it.
+    """
+    folder = os.environ.get("PLAYBOOK_STUDIO_CACHE")
+    if folder == "":
+        return None
+    if folder is None:
+        import platformdirs
+
+        base = platformdirs.user_cache_path("playbook-studio")
+    else:
+        from pathlib import Path
+
+        base = Path(folder)
+    digest = hashlib.sha256(json.dumps([_CHECKS_VERSION, meta, raws], sort_keys=True)
+                            .encode("utf-8")).hexdigest()[:32]
+    return base / "catalog-checked" / digest
+
+
+def _validate_entries_once(raws: list[tuple[str, dict[str, Any]]],
+                           meta: dict[str, Any]) -> None:
+    mark = _checked_mark(raws, meta)
+    if mark is not None and mark.exists():
+        return
+    _validate_entries(raws, meta)  # raises CatalogError: nothing is marked
+    if mark is not None:
+        try:
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.touch()
+        except OSError:
+            pass  # a read-only cache only costs the check next time
+
+
+def load_catalog_from(root: Any, *, use_cache: bool = True) -> Catalog:
+    """Load and validate every catalog file under ``root`` (a Traversable or Path).
+
+    With ``use_cache``, files already checked in this exact form skip the jsonschema pass
+    (see :func:`_checked_mark`); the structure still has to build below.
+    """
     index = _read_json(root / "index.json")
     meta = _read_json(root / "meta-schema.json")
     raws: list[tuple[str, dict[str, Any]]] = []
@@ -191,7 +239,10 @@ def load_catalog_from(root: Any) -> Catalog:
         for node in sorted(folder.iterdir(), key=lambda n: n.name):
             if node.name.endswith(".json"):
                 raws.append((f"{cat['id']}/{node.name}", _read_json(node)))
-    _validate_entries(raws, meta)
+    if use_cache:
+        _validate_entries_once(raws, meta)
+    else:
+        _validate_entries(raws, meta)
     categories = []
     for cat in index["categories"]:
         mine = {raw["id"]: raw for where, raw in raws if where.startswith(cat["id"] + "/")}

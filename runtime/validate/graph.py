@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Mapping, Set
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from runtime.model.states import END, AnyState, BatchState, BranchState, ParallelState
 from runtime.validate.problems import Problem, problem
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MAX_STATES = 50
 MAX_NAME = 80
@@ -211,6 +213,7 @@ def _check_cycles(
 
 def graph_view(definition: Mapping[str, AnyState]) -> nx.DiGraph:
     """The whole definition as a networkx graph (all edges), for tools and the designer."""
+    import networkx as nx  # loaded on first use: 0.3 s of start-up
     graph = nx.DiGraph()
     graph.add_nodes_from(definition)
     graph.add_edges_from((u, v) for u, targets in adjacency(definition).items() for v in targets)

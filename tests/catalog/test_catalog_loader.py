@@ -204,3 +204,35 @@ def test_extra_file_loads_at_the_end_of_its_category(copy: Path) -> None:
 def test_non_json_files_are_ignored(copy: Path) -> None:
     (copy / "flow_control" / "README.txt").write_text("notes", encoding="utf-8")
     assert len(load_catalog_from(copy)) == 30
+
+
+# --- the "already checked" mark ---------------------------------------------------------------
+
+
+def test_a_checked_catalog_is_marked_and_any_edit_is_checked_again(
+        copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import runtime.catalog as catalog_module
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PLAYBOOK_STUDIO_CACHE", str(cache))
+    calls: list[int] = []
+    real = catalog_module._validate_entries
+    monkeypatch.setattr(catalog_module, "_validate_entries",
+                        lambda raws, meta: (calls.append(len(raws)), real(raws, meta)))
+    load_catalog_from(copy)
+    assert len(calls) == 1 and len(list((cache / "catalog-checked").iterdir())) == 1
+    load_catalog_from(copy)
+    assert len(calls) == 1  # same bytes: the mark stands in for the jsonschema pass
+    load_catalog_from(copy, use_cache=False)
+    assert len(calls) == 2
+    _edit(copy, "flow_control/wait.json", lambda d: d.pop("title"))
+    with pytest.raises(CatalogError, match="wait.json"):
+        load_catalog_from(copy)  # an edited file is checked again, whatever was marked
+    assert len(list((cache / "catalog-checked").iterdir())) == 1
+
+
+def test_an_empty_cache_setting_disables_the_mark(copy: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_STUDIO_CACHE", "")
+    load_catalog_from(copy)
+    assert not (tmp_path / "cache").exists()
