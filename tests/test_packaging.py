@@ -31,6 +31,8 @@ APP_ID = "io.github.playbookstudio.PlaybookStudio"
 METAINFO = PACKAGING / "linux" / f"{APP_ID}.metainfo.xml"
 ICONS = PACKAGING / "icons"
 SPEC = PACKAGING / "playbook-studio.spec"
+MIME = PACKAGING / "linux" / "playbook-studio-mime.xml"
+MIME_TYPE = "application/x-playbook-studio+json"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 # AppStream warnings accepted until the project has a public homepage to point <url> at.
 APPSTREAM_ALLOWED = {"url-homepage-missing"}
@@ -237,6 +239,8 @@ def _fake_bundle(where: Path) -> Path:
     (bundle / "share" / "metainfo").mkdir(parents=True)
     shutil.copy(DESKTOP, bundle / "share" / "applications")
     shutil.copy(METAINFO, bundle / "share" / "metainfo")
+    (bundle / "share" / "mime" / "packages").mkdir(parents=True)
+    shutil.copy(MIME, bundle / "share" / "mime" / "packages" / "playbook-studio.xml")
     shutil.copytree(ICONS / "hicolor", bundle / "share" / "icons" / "hicolor")
     shutil.copy(PACKAGING / "linux" / "install.sh", bundle / "install.sh")
     for name in SCRIPTS:
@@ -259,6 +263,10 @@ def test_install_sh_adds_and_removes_the_desktop_entry(tmp_path: Path) -> None:
     assert entry["TryExec"] == f"{bundle}/playbook-studio"
     assert (prefix / "share" / "icons" / "hicolor" / "48x48" / "apps" / "playbook-studio.png").exists()
     assert (prefix / "share" / "metainfo" / METAINFO.name).exists()
+    assert (prefix / "share" / "mime" / "packages" / "playbook-studio.xml").exists()
+    if shutil.which("update-mime-database"):  # the database now knows the file type
+        globs = (prefix / "share" / "mime" / "globs2").read_text(encoding="utf-8")
+        assert "application/x-playbook-studio+json:*.playbook.json" in globs
     assert (prefix / "bin" / "playbook").resolve() == (bundle / "playbook").resolve()
     if shutil.which("desktop-file-validate"):
         check = subprocess.run(["desktop-file-validate", str(installed)], capture_output=True,
@@ -268,7 +276,24 @@ def test_install_sh_adds_and_removes_the_desktop_entry(tmp_path: Path) -> None:
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert not installed.exists() and not (prefix / "bin" / "playbook").exists()
+    assert not (prefix / "share" / "mime" / "packages" / "playbook-studio.xml").exists()
     assert not list((prefix / "share" / "icons").rglob("*.png"))
+
+
+def test_the_file_type_matches_playbooks_and_the_desktop_entry_opens_it() -> None:
+    import fnmatch
+
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    root = ET.parse(MIME).getroot()
+    kinds = root.findall("m:mime-type", ns)
+    assert [k.get("type") for k in kinds] == [MIME_TYPE]
+    patterns = [g.get("pattern") for g in kinds[0].findall("m:glob", ns)]
+    assert patterns == ["*.playbook.json"]
+    assert fnmatch.fnmatch("suspicious-logon-triage.playbook.json", patterns[0])
+    assert not fnmatch.fnmatch("triage.server.json", patterns[0])  # exports stay plain JSON
+    assert kinds[0].find("m:sub-class-of", ns).get("type") == "application/json"
+    assert desktop_entry()["MimeType"] == f"{MIME_TYPE};"
+    assert "playbook-studio-mime.xml" in SPEC.read_text(encoding="utf-8")
 
 
 # --- resources through importlib.resources -------------------------------------------------------

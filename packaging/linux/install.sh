@@ -6,8 +6,8 @@
 #   ./install.sh --uninstall     remove what an earlier run installed (same --prefix)
 #
 # Installs the desktop entry (its Exec pointing at this bundle, wherever it was unpacked), the
-# icons, the AppStream metainfo, and links `playbook-studio` and `playbook` in DIR/bin. The
-# bundle itself stays where it is; run this again after moving it.
+# icons, the AppStream metainfo and the *.playbook.json file type, and links `playbook-studio`
+# and `playbook` in DIR/bin. The bundle itself stays where it is; run this again after moving it.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,12 +29,17 @@ prefix=$(mkdir -p "$prefix" && cd "$prefix" && pwd)
 apps=$prefix/share/applications
 icons=$prefix/share/icons/hicolor
 metainfo=$prefix/share/metainfo
+mime=$prefix/share/mime
 desktop=playbook-studio.desktop
 appdata=io.github.playbookstudio.PlaybookStudio.metainfo.xml
 
 # Refresh the desktop's caches only where they already exist: creating one in a user folder
 # would hide icons that other programs later install there without refreshing it.
 refresh() {
+    # The file type (*.playbook.json) needs the MIME database rebuilt, as every package does.
+    if [ -d "$mime/packages" ] && command -v update-mime-database >/dev/null 2>&1; then
+        update-mime-database "$mime" >/dev/null 2>&1 || true
+    fi
     if [ -f "$apps/mimeinfo.cache" ] && command -v update-desktop-database >/dev/null 2>&1; then
         update-desktop-database -q "$apps" || true
     fi
@@ -44,7 +49,8 @@ refresh() {
 }
 
 if [ "$uninstall" = yes ]; then
-    rm -f "$apps/$desktop" "$metainfo/$appdata" "$icons"/*/apps/playbook-studio.png \
+    rm -f "$apps/$desktop" "$metainfo/$appdata" "$mime/packages/playbook-studio.xml" \
+        "$icons"/*/apps/playbook-studio.png \
         "$icons/scalable/apps/playbook-studio.svg"
     for tool in playbook-studio playbook; do
         if [ -L "$prefix/bin/$tool" ]; then rm -f "$prefix/bin/$tool"; fi
@@ -65,6 +71,10 @@ sed -e "s|^Exec=.*|$exec_line|" -e "s|^TryExec=.*|$tryexec_line|" \
     "$here/share/applications/$desktop" > "$apps/$desktop.tmp"
 mv "$apps/$desktop.tmp" "$apps/$desktop"
 cp "$here/share/metainfo/$appdata" "$metainfo/$appdata"
+if [ -f "$here/share/mime/packages/playbook-studio.xml" ]; then
+    mkdir -p "$mime/packages"
+    cp "$here/share/mime/packages/playbook-studio.xml" "$mime/packages/playbook-studio.xml"
+fi
 (cd "$here/share/icons/hicolor" && find . -type f) | while read -r icon; do
     mkdir -p "$(dirname "$icons/$icon")"
     cp "$here/share/icons/hicolor/$icon" "$icons/$icon"
