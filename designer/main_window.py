@@ -35,13 +35,9 @@ from designer.icons import app_icon
 from designer.inspector import InspectorWidget
 from designer.palette import PaletteWidget
 from designer.problems import ProblemsWidget
+from designer.run import SCREEN_DOCKS
 
 LAYOUT_VERSION = 3
-
-
-# The execution screen (header, Execution Details, Execution Graph): hidden until an execution
-# is run or opened, so that designing gets the whole middle of the window.
-SCREEN_DOCKS = ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock")
 
 
 class MainWindow(QMainWindow):
@@ -158,29 +154,21 @@ class MainWindow(QMainWindow):
 
     def _arrange_run_docks(self, run_ui: Any) -> None:
         """Default layout: Problems beside Executions on the left, the execution screen low."""
-        docks = getattr(run_ui, "docks", {})
-        executions = docks.get("ExecutionsDock")
-        if executions is not None:
-            self.tabifyDockWidget(executions, self.problems_dock)
-            self.problems_dock.show()
-            executions.raise_()
-            self.resizeDocks([self.palette_dock, executions], [520, 380],
-                             Qt.Orientation.Vertical)
-        self._run_docks = docks
+        docks = run_ui.docks
+        executions = docks["ExecutionsDock"]
+        self.tabifyDockWidget(executions, self.problems_dock)
+        self.problems_dock.show()
+        executions.raise_()
+        self.resizeDocks([self.palette_dock, executions], [520, 380], Qt.Orientation.Vertical)
         for key in SCREEN_DOCKS:  # the execution screen appears with the first execution
-            if key in docks:
-                docks[key].hide()
+            docks[key].hide()
         for key in ("ExecutionDetailsDock", "ExecutionGraphDock"):
-            widget = docks[key].widget() if key in docks else None
-            if widget is not None:  # let the user (and the defaults) make the pane low
-                widget.setMinimumHeight(140)
+            docks[key].widget().setMinimumHeight(140)  # the user may make the pane low
 
     def _default_sizes(self) -> None:
         """Give the canvas most of the window (applied once shown, when sizes are known)."""
-        docks = getattr(self, "_run_docks", {})
-        low = [docks[k] for k in ("ExecutionDock", "ExecutionDetailsDock") if k in docks]
-        if len(low) == 2:
-            self.resizeDocks(low, [70, int(self.height() * 0.36)], Qt.Orientation.Vertical)
+        if self.run_ui.docks["ExecutionDock"].isVisible():
+            self.run_ui.size_screen()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [280, 420],
                          Qt.Orientation.Horizontal)
         QTimer.singleShot(0, self.canvas.zoom_to_fit)
@@ -258,8 +246,7 @@ class MainWindow(QMainWindow):
 
     def view_reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        screen = getattr(getattr(self, "run_ui", None), "screen", None)
-        showing = bool(getattr(screen, "execution_id", None))
+        showing = bool(self.run_ui.screen.execution_id)
         for dock in self.findChildren(QDockWidget):
             if showing or dock.objectName() not in SCREEN_DOCKS:
                 dock.show()

@@ -62,8 +62,9 @@ def main() -> int:
     )
     ok, why = qt_loads()
     print("Qt loads now." if ok else f"Qt still cannot load: {why}")
-    if xcb_missing():
-        print(f"Still missing for a real window: {', '.join(xcb_missing())}")
+    missing = xcb_missing()
+    if missing:
+        print(f"Still missing for a real window: {', '.join(missing)}")
     return 0
 
 

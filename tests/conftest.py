@@ -43,12 +43,12 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
+def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch):
     """A modal QMessageBox offscreen would wait forever and hang the suite (CI has a time cap).
 
-    Unexpected ones answer at once instead (Discard for a save prompt, else the default), and
-    are listed in ``request.node.message_boxes`` for tests that want to check them. Tests that
-    script an answer monkeypatch the same functions themselves, which overrides this.
+    Unexpected ones answer at once instead: Discard for a save prompt, No for another
+    question, Ok otherwise. Tests that script an answer monkeypatch the same functions
+    themselves, which overrides this.
     """
     import sys
 
@@ -57,14 +57,10 @@ def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch, request: pytest.
         return
     from PySide6.QtWidgets import QMessageBox
 
-    shown: list[tuple[str, str]] = []
-    request.node.message_boxes = shown
     button = QMessageBox.StandardButton
 
     def answer(kind: str):
         def box(*args, **kwargs):
-            texts = [a for a in args if isinstance(a, str)]
-            shown.append((kind, " / ".join(texts[:2])))
             buttons = next((a for a in args if isinstance(a, button)), None)
             if kind == "question" and buttons is not None and buttons & button.Discard:
                 return button.Discard

@@ -18,7 +18,7 @@ from designer.canvas import clipboard
 from designer.canvas.autolayout import layout_positions
 from designer.canvas.edges import EdgeItem
 from designer.canvas.notes import NoteItem
-from designer.canvas.ports import ADD_CONDITION, ADD_PATH
+from designer.canvas.ports import ADD_CONDITION, ADD_PATH, ports_of
 from designer.canvas.style import CARD_WIDTH, GRID, HEADER_HEIGHT
 from designer.document import (
     Patch,
@@ -121,10 +121,9 @@ class SceneEditor:
                 state["paths"] = [*state.get("paths", []),
                                   {"name": f"path {number}", "root": target}]
             return self._push(Patch(states={source: state}), f"Connect {source} → {target}")
-        try:
-            patch, text = connect(self.doc, source, path, target)
-        except (IndexError, KeyError, TypeError):
-            return False  # a port that no longer exists (e.g. a removed condition)
+        if path not in {port.path for port in ports_of(self.doc.state(source))}:
+            return False  # not a port of this state (e.g. a condition that was removed)
+        patch, text = connect(self.doc, source, path, target)
         return self._push(patch, text)
 
     def reconnect(self, source: str, path: str, target: str) -> bool:

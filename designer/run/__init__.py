@@ -39,6 +39,11 @@ DOCKS = (("ExecutionsDock", "Executions"), ("ExecutionDock", "Execution"),
          ("ExecutionDetailsDock", "Execution Details"), ("ExecutionGraphDock", "Execution Graph"))
 
 
+# The execution screen (header, Execution Details, Execution Graph): hidden until an execution
+# is run or opened, so that designing gets the whole middle of the window.
+SCREEN_DOCKS = ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock")
+
+
 class RunUI(QObject):
     """What :func:`install_run_ui` built, and the entry points the window uses."""
 
@@ -108,24 +113,27 @@ class RunUI(QObject):
         """Show an execution in the header, Execution Details and Execution Graph docks."""
         self.screen.open(execution_id)
         self.executions.select(execution_id)
-        hidden = False
-        for name in ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock"):
-            dock = self.docks[name]
-            if not dock.isVisible():
-                dock.show()
-                hidden = True
-        if hidden and not self.docks["ExecutionDock"].isFloating():
-            # Appearing for the first time: a slim header and a screen a third of the window.
-            self.window.resizeDocks(
-                [self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"]],
-                [70, max(240, int(self.window.height() * 0.38))], Qt.Orientation.Vertical)
-            if self.pane_layout not in ("tabbed", "stacked"):  # side by side: the graph wider
-                width = self.window.width()
-                self.window.resizeDocks(
-                    [self.docks["ExecutionDetailsDock"], self.docks["ExecutionGraphDock"]],
-                    [int(width * 0.42), int(width * 0.58)], Qt.Orientation.Horizontal)
+        hidden = [name for name in SCREEN_DOCKS if not self.docks[name].isVisible()]
+        for name in hidden:
+            self.docks[name].show()
+        if hidden:
+            self.size_screen()  # appearing: give it its default share of the window
         if self.pane_layout == "tabbed":
             self.docks["ExecutionGraphDock"].raise_()
+
+    def size_screen(self) -> None:
+        """Default sizes of the execution screen: a slim header, a third of the window's
+        height, and (side by side) the graph wider than the details."""
+        if self.docks["ExecutionDock"].isFloating():
+            return
+        self.window.resizeDocks(
+            [self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"]],
+            [70, max(240, int(self.window.height() * 0.38))], Qt.Orientation.Vertical)
+        if self.pane_layout not in ("tabbed", "stacked"):
+            width = self.window.width()
+            self.window.resizeDocks(
+                [self.docks["ExecutionDetailsDock"], self.docks["ExecutionGraphDock"]],
+                [int(width * 0.42), int(width * 0.58)], Qt.Orientation.Horizontal)
 
     def replay(self, execution_id: str) -> QWidget:
         """Open a Replay window for an execution (non-modal)."""

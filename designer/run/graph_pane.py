@@ -29,15 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.canvas.view import LOD_SCALE
 from designer.run.iterator import IteratorIndex
 from designer.run.style import run_caption
 from designer.run.trace import STARTED, ExecutionTrace
 
 PAGE_ROWS = 5000
 BADGE_INTERVAL = 0.25  # seconds between repaints of a running Batch's success count
-# Below this the canvas switches to its overview, which has no names; above it cards show at
-# least their names (in compact form below the full detail level).
-READABLE_ZOOM = 0.36
+# Below the canvas's overview threshold cards have no names; above it they show at least their
+# names (in compact form below the full detail level).
+READABLE_ZOOM = LOD_SCALE
 TRIGGER = "Trigger"
 
 

@@ -12,19 +12,12 @@ import asyncio
 import os
 import sys
 import tempfile
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-
-def _examples() -> Path:
-    """The bundled examples, found as package data (works from a wheel and from the bundle)."""
-    from importlib.resources import as_file, files
-
-    with as_file(files("resources") / "examples") as folder:
-        return Path(folder)
-
-
-EXAMPLES = _examples()
+# The bundled examples as package data (a regular package: a real folder, in a wheel or bundle).
+EXAMPLES = Path(str(files("resources") / "examples"))
 SIZE = (1400, 900)
 
 

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from runtime.catalog.checker import ObjectChecker, compile_object
@@ -187,7 +188,7 @@ def _validate_entries(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, An
 _CHECKS_VERSION = 1
 
 
-def _checked_mark(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, Any]) -> Any:
+def _checked_mark(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, Any]) -> Path | None:
     """Where the note "these exact files passed the meta-schema" lives (None: nowhere).
 
     Checking 30 files with jsonschema costs a quarter of a second, most of the designer's
@@ -203,8 +204,6 @@ def _checked_mark(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, Any]) 
 
         base = platformdirs.user_cache_path("playbook-studio")
     else:
-        from pathlib import Path
-
         base = Path(folder)
     digest = hashlib.sha256(json.dumps([_CHECKS_VERSION, meta, raws], sort_keys=True)
                             .encode("utf-8")).hexdigest()[:32]

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store, wait_until
 
+from designer.run import SCREEN_DOCKS
 from designer.run.executions import STATUS_COL
 
 pytestmark = QT_MARKS
@@ -129,8 +130,7 @@ def test_the_list_survives_a_restart(qtbot, qloop, store, tmp_path):
         assert again.ui.executions.model.record(0).id == execution_id
         again.ui.open_execution(execution_id)
         assert again.ui.graph.state_status("Benign") == "success"
-        screen = ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock")
-        assert not any(again.ui.docks[name].isHidden() for name in screen)
+        assert not any(again.ui.docks[name].isHidden() for name in SCREEN_DOCKS)
         again.close()
     finally:
         reopened.close()
