@@ -9,13 +9,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from runtime.cli import EXIT_ERRORS, EXIT_INPUT, EXIT_OK, CliError
-
-
-def _out(text: str = "") -> None:
-    import sys
-
-    sys.stdout.write(text + "\n")
+from runtime.cli.common import EXIT_ERRORS, EXIT_INPUT, EXIT_OK, CliError, fmt_time, open_store, out
 
 
 def _get(store: Any, execution_id: str) -> Any:
@@ -31,20 +25,19 @@ def _get(store: Any, execution_id: str) -> Any:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from runtime.cli_run import _fmt_time, open_store
 
     with open_store(args.history) as store:
         rows = store.list_executions(playbook=args.playbook, status=args.status,
                                      search=args.search, limit=args.limit)
     if args.format == "json":
-        _out(json.dumps([_record_json(r) for r in rows], indent=2))
+        out(json.dumps([_record_json(r) for r in rows], indent=2))
         return EXIT_OK
     for r in rows:
         level = f" {r.log_level}" if r.log_level in ("DEBUG", "TRACE") else ""
-        _out(f"{r.id}  {r.status:11} {_fmt_time(r.started)}{level}  {r.playbook}"
+        out(f"{r.id}  {r.status:11} {fmt_time(r.started)}{level}  {r.playbook}"
              + (f"  [{r.profile}]" if r.profile else ""))
     if not rows:
-        _out("no executions")
+        out("no executions")
     return EXIT_OK
 
 
@@ -55,36 +48,35 @@ def _record_json(record: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from runtime.cli_run import _fmt_time, open_store
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
         steps = store.steps(r.id)
-    header = [("SESSION", r.id), ("STATUS", r.status), ("STARTED", _fmt_time(r.started)),
-              ("COMPLETED", _fmt_time(r.completed)), ("PLAYBOOK", r.playbook),
+    header = [("SESSION", r.id), ("STATUS", r.status), ("STARTED", fmt_time(r.started)),
+              ("COMPLETED", fmt_time(r.completed)), ("PLAYBOOK", r.playbook),
               ("JOB SERVER", r.job_server), ("WORKER", r.worker), ("LOG LEVEL", r.log_level)]
     if args.format == "json":
         data = _record_json(r) | {"steps": [_step_dict(s) for s in steps]}
-        _out(json.dumps(data, indent=2, default=str))
+        out(json.dumps(data, indent=2, default=str))
         return EXIT_OK
     for key, value in header:
-        _out(f"{key:11} {value}")
+        out(f"{key:11} {value}")
     if r.message:
-        _out(f"{'MESSAGE':11} {r.message}")
-    _out()
+        out(f"{'MESSAGE':11} {r.message}")
+    out()
     for s in steps:
         where = f" [{s.path}]" if s.path else ""
         where += f" #{s.iteration}" if s.iteration is not None else ""
         elapsed = (s.ended or s.started) - s.started
-        _out(f"{s.seq:5}  {s.status:8} {s.state}{where} ({s.type}) {elapsed:.2f} s"
+        out(f"{s.seq:5}  {s.status:8} {s.state}{where} ({s.type}) {elapsed:.2f} s"
              + (f" — {s.error_code + ': ' if s.error_code else ''}{s.message}" if s.message else "")
              + (f" → child {s.child_execution}" if s.child_execution else ""))
         if s.input_json is not None:
-            _out(f"         input:  {s.input_json[:400]}")
+            out(f"         input:  {s.input_json[:400]}")
         if s.output_json is not None:
-            _out(f"         output: {s.output_json[:400]}")
+            out(f"         output: {s.output_json[:400]}")
     if not r.records_io:
-        _out(f"\nInputs and outputs were not recorded: the log level was {r.log_level}; "
+        out(f"\nInputs and outputs were not recorded: the log level was {r.log_level}; "
              "they are recorded at DEBUG or TRACE.")
     return EXIT_OK
 
@@ -96,34 +88,32 @@ def _step_dict(step: Any) -> dict[str, Any]:
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
-    from runtime.cli_run import _fmt_time, open_store
     from runtime.history import write_logs_csv
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
         if args.csv:
             count = write_logs_csv(store, r.id, Path(args.csv), state=args.step, search=args.search)
-            _out(f"wrote {count} log lines to {args.csv}")
+            out(f"wrote {count} log lines to {args.csv}")
             return EXIT_OK
         rows = store.logs(r.id, state=args.step, search=args.search)
     for row in rows:
-        _out(f"{_fmt_time(row.time)}  {row.level:5}  {row.message}")
+        out(f"{fmt_time(row.time)}  {row.level:5}  {row.message}")
     return EXIT_OK
 
 
 def cmd_os_logs(args: argparse.Namespace) -> int:
-    from runtime.cli_run import open_store
     from runtime.history import write_os_logs_zip
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
         count = write_os_logs_zip(store, r.id, Path(args.zip))
-    _out(f"wrote {args.zip}: {count} step archive(s)")
+    out(f"wrote {args.zip}: {count} step archive(s)")
     return EXIT_OK
 
 
 def cmd_kill(args: argparse.Namespace) -> int:
-    from runtime.cli_run import open_store, process_alive, worker_pid
+    from runtime.cli.run import process_alive, worker_pid
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
@@ -139,11 +129,11 @@ def cmd_kill(args: argparse.Namespace) -> int:
         os.kill(pid, signal.SIGTERM)
     except OSError as exc:
         raise CliError(f"cannot signal {r.worker}: {exc.strerror}", EXIT_INPUT) from None
-    _out(f"kill sent to execution {r.id} ({r.worker})")
+    out(f"kill sent to execution {r.id} ({r.worker})")
     return EXIT_OK
 
 
-def add_execution_commands(sub: Any) -> None:
+def add_commands(sub: Any) -> None:
     ex = sub.add_parser("executions", help="recorded executions: list, show, logs, kill")
     ex_sub = ex.add_subparsers(dest="executions_command", metavar="ACTION")
     ex_sub.required = True

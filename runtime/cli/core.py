@@ -1,59 +1,22 @@
-"""The ``playbook`` command: validate, export, import, catalog, run and executions, headless.
-
-Exit codes: 0 success, 1 validation errors / failed run, 2 usage, 3 unreadable or malformed
-input, 4 partial run. Every FILE may be a native document or a server definition in either
-dialect, told apart by content. User mistakes never print a traceback; an unexpected internal
-error prints one line and exits 70.
-"""
+"""``playbook validate``, ``export``, ``import`` and ``catalog``."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INPUT, EXIT_PARTIAL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 70
-
-
-class CliError(Exception):
-    """A user-facing failure with its exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_INPUT) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
-
-
-def load(path: str) -> Any:
-    """Load a playbook of either kind or raise CliError(exit 3)."""
-    from runtime.loader import PlaybookLoadError, load_playbook
-
-    try:
-        return load_playbook(path)
-    except PlaybookLoadError as exc:
-        raise CliError(str(exc), EXIT_INPUT) from None
-
-
-def _write_output(text: str, out: str | None) -> None:
-    if out is None:
-        sys.stdout.write(text)
-        return
-    from runtime.jsonio import write_atomic
-
-    try:
-        write_atomic(out, text)
-    except OSError as exc:
-        raise CliError(f"{out}: cannot write: {exc.strerror or exc}", EXIT_INPUT) from None
+from runtime.cli.common import (
+    EXIT_ERRORS,
+    EXIT_INPUT,
+    EXIT_OK,
+    CliError,
+    err,
+    load,
+    out,
+    write_output,
+)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -67,7 +30,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except CliError as exc:
             report.append({"file": path, "unreadable": str(exc)})
             if args.format == "text":
-                _err(str(exc))
+                err(str(exc))
             worst = EXIT_INPUT
             continue
         problems = validate_document(loaded.document)
@@ -78,12 +41,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         errors = sum(p.severity == "error" for p in problems)
         for p in problems:
-            _out(f"{path}: {p}")
+            out(f"{path}: {p}")
         status = "ok" if not errors else "invalid"
-        _out(f"{path}: {status}: {errors} error(s), {len(problems) - errors} warning(s)")
+        out(f"{path}: {status}: {errors} error(s), {len(problems) - errors} warning(s)")
     if args.format == "json":
         single = len(args.files) == 1 and "problems" in report[0]
-        _out(json.dumps(report[0]["problems"] if single else report, indent=2))
+        out(json.dumps(report[0]["problems"] if single else report, indent=2))
     return worst
 
 
@@ -95,15 +58,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         result = export_playbook(loaded.document, args.dialect)
     except ExportRefused as exc:
-        _err(f"{args.file}: export refused: fix these validation errors first:")
+        err(f"{args.file}: export refused: fix these validation errors first:")
         for p in exc.problems:
-            _err(f"  {p}")
+            err(f"  {p}")
         return EXIT_ERRORS
-    _write_output(dump_text(result.definition), args.output)
+    write_output(dump_text(result.definition), args.output)
     if args.output:
         manifest_path = Path(args.output).with_suffix(".requirements.json")
-        _write_output(dump_text(result.manifest), str(manifest_path))
-        _err(f"wrote {args.output} ({result.dialect}) and {manifest_path}")
+        write_output(dump_text(result.manifest), str(manifest_path))
+        err(f"wrote {args.output} ({result.dialect}) and {manifest_path}")
     return EXIT_OK
 
 
@@ -112,8 +75,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     loaded = load(args.file)
     for note in loaded.notes:
-        _err(f"{args.file}: {note}")
-    _write_output(dumps_document(loaded.document), args.output)
+        err(f"{args.file}: {note}")
+    write_output(dumps_document(loaded.document), args.output)
     return EXIT_OK
 
 
@@ -126,20 +89,20 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             {"id": cat.id, "title": cat.title, "states": [e.raw for e in cat.entries]}
             for cat in catalog.categories()
         ]
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        out(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
     for cat in catalog.categories():
-        _out(f"{cat.title} ({len(cat.entries)})")
+        out(f"{cat.title} ({len(cat.entries)})")
         for entry in cat.entries:
             group = f" [{entry.group}]" if entry.group else ""
-            _out(f"  {entry.id:22} {entry.title}{group} — {entry.description}")
+            out(f"  {entry.id:22} {entry.title}{group} — {entry.description}")
             props = entry.parameters.get("properties", {}) | entry.fields.get("properties", {})
             required = set(entry.parameters.get("required", ())) | set(
                 entry.fields.get("required", ())
             )
             for pid, spec in props.items():
                 mark = "*" if pid in required else " "
-                _out(f"      {mark} {pid:24} {_describe_param(spec)}")
+                out(f"      {mark} {pid:24} {_describe_param(spec)}")
     return EXIT_OK
 
 
@@ -160,15 +123,9 @@ def _describe_param(spec: dict[str, Any]) -> str:
     return "; ".join(bits)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(
-        prog="playbook",
-        description="Playbook Studio, headless: validate, export, import and run playbooks.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
 
+def add_commands(sub: Any) -> None:
+    """Register validate, export, import and catalog."""
     p = sub.add_parser("validate", help="check playbooks; exit 1 when errors are found")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -188,32 +145,3 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", help="list the state catalog with parameters")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_catalog)
-
-    from runtime.cli_run import add_run_commands
-
-    add_run_commands(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``playbook`` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] = args.func
-    try:
-        return func(args)
-    except CliError as exc:
-        _err(str(exc))
-        return exc.code
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
-        _err(f"internal error: {type(exc).__name__}: {exc} (please report this)")
-        return EXIT_INTERNAL
-
-
-if __name__ == "__main__":
-    sys.exit(main())

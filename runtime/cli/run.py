@@ -17,37 +17,24 @@ import os
 import signal
 import socket
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from runtime.cli import EXIT_ERRORS, EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError, load
+from runtime.cli.common import (
+    EXIT_ERRORS,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    CliError,
+    load,
+    open_store,
+    out,
+)
 
 STATUS_EXIT = {"success": EXIT_OK, "failed": EXIT_ERRORS, "partial": EXIT_PARTIAL}
 MARK = {"success": "✓", "failed": "✗", "killed": "■", "skipped": "·"}
 
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _fmt_time(epoch: float | None) -> str:
-    if epoch is None:
-        return ""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def open_store(path: str | None, *, background: bool = False) -> Any:
-    from runtime.history import HistoryError, HistoryStore, default_history_path
-
-    target = Path(path) if path else default_history_path()
-    try:
-        return HistoryStore(target, background=background)
-    except (HistoryError, OSError) as exc:
-        raise CliError(f"{target}: cannot open the execution history: {exc}", EXIT_INPUT) from None
-    except Exception as exc:  # sqlite3.DatabaseError and friends
-        raise CliError(f"{target}: not an execution history: {exc}", EXIT_INPUT) from None
 
 
 def _print_step(row: tuple[Any, ...], depth: int) -> None:
@@ -61,7 +48,7 @@ def _print_step(row: tuple[Any, ...], depth: int) -> None:
         line += f" — {code + ': ' if code else ''}{message or ''}"
     elif message and kind in ("branch", "batch", "wait"):
         line += f" — {message}"
-    _out(line)
+    out(line)
 
 
 def _build_options(args: argparse.Namespace, loaded: Any) -> Any:
@@ -123,7 +110,7 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
             depth[event[1]] = len(depth)
             if len(depth) == 1 and fmt == "text":
                 engine.store.flush()  # the row is committed before anyone is told its id
-                _out(f"Execution {event[1]} of {playbook.name!r}" + (
+                out(f"Execution {event[1]} of {playbook.name!r}" + (
                     f" with profile {options.profile_name!r}" if options.profile_name else ""))
         elif event[0] == "step":
             row = event[2]
@@ -141,7 +128,7 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(sig)
     if fmt == "json":
-        _out(json.dumps({
+        out(json.dumps({
             "execution_id": result.execution_id, "status": result.status,
             "message": result.message, "transitions": result.transitions,
             "started": result.started, "ended": result.ended, "output": result.output,
@@ -149,7 +136,7 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
         }, indent=2, default=str))
     else:
         simulated = result.ended - result.started
-        _out(f"Execution {result.execution_id}: {result.status.upper()} "
+        out(f"Execution {result.execution_id}: {result.status.upper()} "
              f"({result.transitions} transitions, {simulated:.1f} s simulated)"
              + (f" — {result.message}" if result.message else ""))
     return STATUS_EXIT.get(result.status, EXIT_ERRORS)
@@ -167,7 +154,7 @@ def _step_json(row: tuple[Any, ...]) -> dict[str, Any]:
     return data
 
 
-def add_run_commands(sub: Any) -> None:
+def add_commands(sub: Any) -> None:
     """Register ``run`` and ``executions`` on the main parser's sub-parsers."""
     p = sub.add_parser("run", help="test-run a playbook offline against the simulated tenant")
     p.add_argument("file", metavar="FILE")
@@ -183,9 +170,6 @@ def add_run_commands(sub: Any) -> None:
     p.add_argument("--max-transitions", type=int, metavar="N", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
 
-    from runtime.cli_executions import add_execution_commands
-
-    add_execution_commands(sub)
 
 
 def worker_pid(worker: str) -> int | None:

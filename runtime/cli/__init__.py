@@ -1,0 +1,67 @@
+"""The ``playbook`` command: validate, export, import, catalog, run and executions, headless.
+
+Exit codes: 0 success, 1 validation errors / failed run, 2 usage, 3 unreadable or malformed
+input, 4 partial run. Every FILE may be a native document or a server definition in either
+dialect, told apart by content. User mistakes never print a traceback; an unexpected internal
+error prints one line and exits 70.
+
+Each command family lives in its own module with an ``add_commands(sub)`` function; this
+module only builds the parser from them and runs the chosen command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable, Sequence
+
+from runtime.cli.common import (
+    EXIT_ERRORS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    CliError,
+    err,
+    load,
+)
+
+__all__ = ["EXIT_ERRORS", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIAL",
+           "EXIT_USAGE", "CliError", "build_parser", "load", "main"]
+
+# Command modules, in the order their commands appear in --help.
+COMMAND_MODULES = ("runtime.cli.core", "runtime.cli.run", "runtime.cli.executions")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="playbook",
+        description="Playbook Studio, headless: validate, export, import and run playbooks.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``playbook`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CliError as exc:
+        err(str(exc))
+        return exc.code
+    except KeyboardInterrupt:
+        err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        err(f"internal error: {type(exc).__name__}: {exc} (please report this)")
+        return EXIT_INTERNAL
