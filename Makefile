@@ -25,6 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	$(VENV)/bin/mypy runtime designer/document
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
