@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from runtime.model.assertions import Assertion
 from runtime.model.states import AnyState, State, state_to_dict
 
 FORMAT_NAME = "playbook-studio"
@@ -75,6 +76,7 @@ class RunProfile(_Model):
     log_level: LogLevel | None = None
     speed: str = "instant"
     description: str = ""
+    assertions: list[Assertion] = Field(default_factory=list, exclude_if=lambda v: not v)
 
 
 class PlaybookDocument(_Model):
