@@ -36,10 +36,11 @@ def make_rows(n: int) -> tuple[list[tuple], list[tuple]]:
     steps = [
         (EID, s, f"State{s % STATES:02d}", "app", "success" if s % 97 else "failed",
          1000.0 + s * 0.001, 1000.0 + s * 0.001 + 0.0005, None, None, s // STATES, None,
-         None, None, None, None)
+         None, None, None, None, None, None, None)
         for s in range(n)
     ]  # fmt: skip
-    logs = [(EID, s, 1000.0 + s * 0.001, "INFO", f"step {s} handled item {s * 7919 % 100003}")
+    logs = [(EID, s, 1000.0 + s * 0.001, "INFO", f"step {s} handled item {s * 7919 % 100003}",
+             None)
             for s in range(n)]  # fmt: skip
     return steps, logs
 

@@ -156,12 +156,16 @@ class ExecutionSource:
         live = self.live(execution_id)
         if live is not None and not live.confirmed:
             needle = (search or "").lower()
-            lines = [row for row in live.logs if (seq is None or row[1] == seq)
-                     and (not needle or needle in row[4].lower())]
-            wanted = {row[1] for row in lines if row[1] is not None}
-            names = {r[SEQ]: r[STATE] for r in live.rows if r[SEQ] in wanted} if wanted else {}
-            return [LogRecord(row[0], row[1], row[2], row[3], row[4], names.get(row[1]))
-                    for row in lines]
+            # live log rows are LOG_COLUMNS tuples: (execution_id, seq, time, level, message,
+            # detail); live step rows are StepRow records.
+            lines = [(eid, line_seq, when, level, text, detail)
+                     for eid, line_seq, when, level, text, detail in live.logs
+                     if (seq is None or line_seq == seq)
+                     and (not needle or needle in text.lower())]
+            wanted = {line[1] for line in lines if line[1] is not None}
+            names = ({r.seq: r.state for r in live.rows if r.seq in wanted} if wanted else {})
+            return [LogRecord(eid, line_seq, when, level, text, names.get(line_seq), detail)
+                    for eid, line_seq, when, level, text, detail in lines]
         if self.store is None:
             return []
         return self.reader.logs(execution_id, seq=seq, search=search or None)

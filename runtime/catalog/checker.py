@@ -7,7 +7,8 @@ closures. The messages are the reference's ``JSON_SCHEMA_VALIDATION_FAILED`` sha
 
 - ``$.<param>: must have a maximum value of <n>`` (maxLength and maximum alike)
 - ``$: required property '<param>' not found``
-- ``$.<param>: string found, integer expected``
+- ``$.<param>: string found, number expected`` (an integer parameter is a *number* in the
+  reference's words; a fractional number where an integer is needed says ``integer expected``)
 
 and the same style for the cases the reference does not spell out (enum, minimum, date-time,
 array items). The designer, the validator and the runtime all use these, so a user reads the
@@ -48,6 +49,14 @@ def json_type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
+
+
+def _expected_word(expected: str, found: str) -> str:
+    """The reference says ``number expected`` for a numeric parameter; only a fractional number
+    given for an integer parameter is told ``integer expected``."""
+    if expected == "integer" and found != "number":
+        return "number"
+    return expected
 
 
 def _type_ok(expected: str, value: Any) -> bool:
@@ -160,7 +169,8 @@ class ValueChecker:
 
     def check(self, path: str, value: Any, out: list[str]) -> None:
         if not _type_ok(self.expected, value):
-            out.append(f"{path}: {json_type_name(value)} found, {self.expected} expected")
+            found = json_type_name(value)
+            out.append(f"{path}: {found} found, {_expected_word(self.expected, found)} expected")
             return
         for check in self.checks:
             message = check(path, value)

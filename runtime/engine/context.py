@@ -2,8 +2,10 @@
 
 One :class:`RunContext` per execution (a Circuit's child execution gets its own). The hot loop
 touches only a few attributes (``seq``, ``transitions``, ``steps``, ``bus.active``,
-``record_io``), all plain slots. Step rows are plain tuples in the history's column order and
-are handed to the store in batches.
+``record_io``), all plain slots. Step rows are :class:`~runtime.history.records.StepRow` tuples
+and are handed to the store in batches. ``caught`` counts errors handled by an ``on_error``
+fallback (they make a finished execution ``partial``); ``stop_note`` says why the other paths
+or items of a Parallel or Batch were stopped.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class RunContext:
         "record_io", "seq", "transitions", "max_transitions", "steps", "logs", "os_logs",
         "inflight", "mock_calls", "pathways_ok", "pathways_failed", "started", "stopped",
         "sandbox_limits", "load_circuit", "yield_at", "active", "children", "switch", "_io_last",
+        "stop_note", "caught",
     )
 
     def __init__(
@@ -96,6 +99,8 @@ class RunContext:
         self.children: list[str] = []
         self.switch: Any = None
         self._io_last: tuple[Any, str | None] = (None, None)
+        self.stop_note: str | None = None
+        self.caught = 0
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -111,11 +116,14 @@ class RunContext:
             )
         self.transitions += 1
 
-    def log(self, level: str, message: str, seq: int | None, when: float) -> None:
-        """Record an app log line when ``level`` is at or above the execution's log level."""
+    def log(
+        self, level: str, message: str, seq: int | None, when: float, detail: str | None = None
+    ) -> None:
+        """Record an app log line when ``level`` is at or above the execution's log level
+        (``detail``: the tenant's own words beside a fixed reference message)."""
         if LEVEL_RANK[level] > self.level:
             return
-        row = (self.execution_id, seq, when, level, message)
+        row = (self.execution_id, seq, when, level, message, detail)
         self.logs.append(row)
         if self.bus.active:
             self.bus.publish(("log", self.execution_id, row))

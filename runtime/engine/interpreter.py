@@ -1,6 +1,10 @@
 """The interpreter loop: run one pathway from a state until End, a terminal state or a failure.
 
-The loop is short on purpose: count the transition, record the step as a plain tuple, move on.
+The loop is short on purpose: count the transition, let the state's handler run its life
+cycle (:mod:`runtime.engine.states.base`), record the step as one
+:class:`~runtime.history.records.StepRow` (the transition taken is a field of it), move on.
+A Success reached inside a Parallel path or a Batch body ends the whole execution
+(:class:`~runtime.engine.errors.ExecutionEnded`), as the reference says it does.
 Synchronous states (Pass, Branch, Success, Failure) run without an ``await``; the loop yields to
 the event loop by time slice (every ~4 ms), never per step, so a long run neither freezes the
 UI nor pays ~11 µs per step for a yield. In-flight async steps are tracked so that a kill or the
@@ -14,7 +18,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from runtime.engine.context import dumps_io
-from runtime.engine.errors import ExecutionStopped, PathFailed, StepError
+from runtime.engine.errors import ExecutionEnded, ExecutionStopped, PathFailed, StepError
+from runtime.history.records import step_row
 
 if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
@@ -76,37 +81,46 @@ async def _run_steps(
         if bus.active:
             bus.publish(("step_started", eid, seq, name, handler.type, started, iteration,
                          parent_seq))
-        status = "success"
-        code = child = None
         try:
             if handler.is_async:
                 ctx.inflight[seq] = (name, handler.type, started, frame, cursor)
                 try:
-                    nxt, out, message, status, code, child = await handler.astep(
-                        ctx, cursor, data, seq, frame
-                    )
+                    outcome = await handler.astep(ctx, cursor, data, seq, frame)
                 except (asyncio.CancelledError, ExecutionStopped) as stop:
                     _record_stopped(ctx, seq, handler, started, cursor.now, frame, data, stop)
                     raise
                 finally:
                     ctx.inflight.pop(seq, None)
             else:
-                nxt, out, message = handler.step(ctx, data)
+                outcome = handler.step(ctx, data)
         except StepError as err:
             _record_failure(ctx, seq, handler, started, cursor.now, frame, data, err.code,
-                            err.message)
-            raise PathFailed(err.code, err.message, name) from None
+                            err.message, err.detail, err.params)
+            raise PathFailed(err.code, err.message, name, err.detail) from None
         except PathFailed as failed:
             _record_failure(ctx, seq, handler, started, cursor.now, frame, data, failed.error,
-                            failed.cause)
+                            failed.cause, failed.detail, None)
             raise
+        except ExecutionEnded as ended:
+            ctx.add_step(step_row((
+                eid, seq, name, handler.type, "success", started, cursor.now,
+                f"the execution ended at {ended.state!r} (Success)", None, iteration,
+                parent_seq, path_name, None, ctx.dump_io(data) if ctx.record_io else None,
+                None, None, None, None)))
+            raise
+        nxt, out, message, transition, status, code, child, params, detail = outcome
         if ctx.record_io:
-            ctx.add_step((eid, seq, name, handler.type, status, started, cursor.now, message,
-                          code, iteration, parent_seq, path_name, child, ctx.dump_io(data),
-                          ctx.dump_io(out)))
+            ctx.add_step(step_row((
+                eid, seq, name, handler.type, status, started, cursor.now, message, code,
+                iteration, parent_seq, path_name, child, ctx.dump_io(data), ctx.dump_io(out),
+                transition, None if params is None else dumps_io(params), detail)))
         else:
-            ctx.add_step((eid, seq, name, handler.type, status, started, cursor.now, message,
-                          code, iteration, parent_seq, path_name, child, None, None))
+            ctx.add_step(step_row((
+                eid, seq, name, handler.type, status, started, cursor.now, message, code,
+                iteration, parent_seq, path_name, child, None, None, transition, None,
+                detail)))
+        if handler.terminal and parent_seq is not None:
+            raise ExecutionEnded(name, out)
         if perf() > ctx.yield_at:
             await asyncio.sleep(0)
             ctx.yield_at = perf() + SLICE / ctx.active
@@ -118,6 +132,16 @@ async def _run_steps(
 
 
 STOPPED_BY_PARALLEL = "Stopped: another path of the Parallel failed"
+
+
+def stop_note_for(exc: BaseException) -> str:
+    """Why the other paths of a Parallel or the other items of a Batch were stopped."""
+    if isinstance(exc, ExecutionEnded):
+        return f"Stopped: the execution ended at {exc.state!r} (Success)"
+    if isinstance(exc, PathFailed):
+        where = f" at {exc.state!r}" if exc.state else ""
+        return f"Stopped: the execution failed{where}: {exc.error}"
+    return STOPPED_BY_PARALLEL
 
 
 def _record_stopped(
@@ -132,7 +156,7 @@ def _record_stopped(
 ) -> None:
     """Record a step cut short: killed, reaped, past the cap, or stopped by a sibling path.
 
-    A kill or a sibling's failure cancels the step (status ``killed``); the reaper and the
+    A kill or a sibling's end cancels the step (status ``killed``); the reaper and the
     transition cap raise :class:`ExecutionStopped` in the step itself (status ``failed``).
     """
     from runtime.engine.runner import KILLED_MESSAGE
@@ -147,11 +171,12 @@ def _record_stopped(
         elif ctx.stopped is not None:
             message = ctx.stopped.message
         else:
-            message = STOPPED_BY_PARALLEL
+            message = ctx.stop_note or STOPPED_BY_PARALLEL
     parent_seq, path_name, iteration = frame
-    ctx.add_step((ctx.execution_id, seq, handler.name, handler.type, status, started,
-                  max(ended, started), message, None, iteration, parent_seq, path_name, None,
-                  dumps_io(data) if ctx.record_io else None, None))
+    ctx.add_step(step_row((
+        ctx.execution_id, seq, handler.name, handler.type, status, started, max(ended, started),
+        message, None, iteration, parent_seq, path_name, None,
+        dumps_io(data) if ctx.record_io else None, None, None, None, None)))
 
 
 def _record_failure(
@@ -164,10 +189,14 @@ def _record_failure(
     data: Any,
     code: str,
     message: str,
+    detail: str | None,
+    params: Any,
 ) -> None:
     parent_seq, path_name, iteration = frame
     text = f"{code}: {message}" if code else message
-    ctx.log("ERROR", f"{handler.name}: {text}", seq, ended)
-    ctx.add_step((ctx.execution_id, seq, handler.name, handler.type, "failed", started, ended,
-                  message, code, iteration, parent_seq, path_name, None,
-                  dumps_io(data) if ctx.record_io else None, None))
+    ctx.log("ERROR", f"{handler.name}: {text}", seq, ended, detail)
+    io = ctx.record_io
+    ctx.add_step(step_row((
+        ctx.execution_id, seq, handler.name, handler.type, "failed", started, ended, message,
+        code, iteration, parent_seq, path_name, None, dumps_io(data) if io else None, None,
+        None, dumps_io(params) if io and params is not None else None, detail)))

@@ -2,15 +2,20 @@
 
 **Pathway.** A pathway is one run of a chain of states from an entry point to where that chain
 ends: the main pathway starts at the trigger (the start state); each Parallel path is a
-pathway; each Batch item's run of the body is a pathway. A pathway *succeeds* when it reaches
-End (or a missing ``next``) or a Success state — including through an ``on_error`` fallback,
-since a caught error is handled; it *fails* when it reaches a Failure state, meets an error no
-``on_error`` catches, or is stopped (a Parallel's other paths when one fails).
+pathway; each Batch item's run of the body is a pathway.
 
-**Status.** ``success`` when every pathway succeeded; ``failed`` when none did, or when the
-execution was stopped (killed by the user, terminated by the session reaper, or past the
-1,000-transition cap); ``partial`` when some pathways failed and others succeeded (e.g. two of
-ten batch items failed, the rest and the main pathway succeeded).
+**Status** (the reference: Failure "Terminates the execution as failed", Success "Terminates
+the execution as successfully completed"):
+
+- ``failed`` when a Failure state is reached or an error no ``on_error`` catches happens,
+  *anywhere* (main flow, a Parallel path, a Batch body): the other paths and items are
+  stopped and their running steps recorded as ``killed``. Also when the execution is stopped
+  (killed by the user, terminated by the session reaper, past the 1,000-transition cap).
+- ``success`` when the execution ends (End, a missing ``next``, or a Success state, which
+  inside a Parallel path or a Batch body ends the whole execution and stops the rest) and no
+  step failed.
+- ``partial`` when the execution ended that way but some steps failed and were handled: an
+  error caught by an ``on_error`` fallback (including a fallback to ``End``).
 
 Kill cancels the execution's task: in-flight steps are recorded as ``killed``, sandboxed
 functions die with their process group, and the execution ends ``failed`` with "Killed by the
@@ -28,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.engine.clock import Cursor, parse_speed
 from runtime.engine.context import RunContext, RunOptions
-from runtime.engine.errors import ExecutionStopped, PathFailed
+from runtime.engine.errors import ExecutionEnded, ExecutionStopped, PathFailed
 from runtime.engine.events import EventBus
 from runtime.engine.interpreter import ROOT_FRAME, run_path
+from runtime.history.records import step_row
 
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
@@ -60,11 +66,12 @@ class KillSwitch:
     killed: bool = False
 
 
-def decide_status(ok: int, failed: int, stopped: bool) -> str:
-    """The execution status from its pathway counts (see the module docstring)."""
-    if stopped or ok == 0:
+def decide_status(failed: bool, caught: int) -> str:
+    """The execution status (see the module docstring): ``failed`` when it failed or was
+    stopped, else ``partial`` when ``caught`` errors were handled, else ``success``."""
+    if failed:
         return "failed"
-    return "success" if failed == 0 else "partial"
+    return "partial" if caught else "success"
 
 
 def new_session_id() -> str:
@@ -255,8 +262,12 @@ async def _drive(
         output = await run_path(ctx, cursor, target or playbook.start, options.payload,
                                 ROOT_FRAME, single=bool(target))
         ctx.pathways_ok += 1
+    except ExecutionEnded as end:
+        ctx.pathways_ok += 1
+        output = end.output
     except PathFailed as failed:
         ctx.pathways_failed += 1
+        stopped = True
         message = f"{failed.state}: {failed.error}: {failed.cause}" if failed.state else (
             f"{failed.error}: {failed.cause}")
     except ExecutionStopped as stop:
@@ -271,7 +282,7 @@ async def _drive(
     except Exception as exc:  # noqa: BLE001 - a bug must end the execution, not leave it running
         stopped, message = True, f"Failed: internal error: {type(exc).__name__}: {exc}"
         _end_inflight(ctx, cursor, "failed", message)
-    status = decide_status(ctx.pathways_ok, ctx.pathways_failed, stopped)
+    status = decide_status(stopped, ctx.caught)
     ended = max(cursor.now, ctx.started)
     level = "INFO" if status == "success" else "ERROR"
     ctx.log(level, f"Execution {status}" + (f": {message}" if message else ""), None, ended)
@@ -297,6 +308,7 @@ def _end_inflight(ctx: RunContext, cursor: Cursor, status: str, message: str) ->
     for seq, (name, kind, started, frame, own) in sorted(ctx.inflight.items()):
         parent_seq, path, iteration = frame
         ended = max(own.now, started)
-        ctx.add_step((ctx.execution_id, seq, name, kind, status, started, ended, message, None,
-                      iteration, parent_seq, path, None, None, None))
+        ctx.add_step(step_row((ctx.execution_id, seq, name, kind, status, started, ended,
+                               message, None, iteration, parent_seq, path, None, None, None,
+                               None, None, None)))
     ctx.inflight.clear()

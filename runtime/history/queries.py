@@ -204,7 +204,7 @@ def logs(
         where.append("l.message LIKE ? ESCAPE '\\'")
         params.append(_like_pattern(search))
     rows = conn.execute(
-        "SELECT l.seq, l.time, l.level, l.message, s.state FROM logs AS l "
+        "SELECT l.seq, l.time, l.level, l.message, s.state, l.detail FROM logs AS l "
         "LEFT JOIN steps AS s ON s.ex = l.ex AND s.seq = l.seq "
         f"WHERE {' AND '.join(where)} ORDER BY l.rowid",
         params,

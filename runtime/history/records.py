@@ -1,16 +1,18 @@
 """Read-side records of the execution history.
 
-The engine writes plain tuples (see ``runtime.history.schema``); these frozen, slotted
-dataclasses are built only when something is shown or exported. ``ExecutionRecord`` is
-one row of the Executions list and the Execution header (SESSION, STATUS, STARTED,
-COMPLETED, PLAYBOOK, JOB SERVER, WORKER, LOG LEVEL); ``StepRecord`` is one finished
-step (the Execution Details pane); ``LogRecord`` and ``OsLogRecord`` are App and OS
+A step is one :class:`StepRow` everywhere: the engine builds it (with :func:`step_row`),
+the store binds it as-is, the queries read it back, the CLI and the run panels read its
+fields by name (``StepRecord`` is the same type). The other records are frozen, slotted
+dataclasses built only when something is shown or exported: ``ExecutionRecord`` is one
+row of the Executions list and the Execution header (SESSION, STATUS, STARTED, COMPLETED,
+PLAYBOOK, JOB SERVER, WORKER, LOG LEVEL); ``LogRecord`` and ``OsLogRecord`` are App and OS
 log lines. ``StateSummary`` aggregates the steps of one state for the Execution Graph.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 #: Log levels at which the engine records step inputs and outputs.
 IO_LOG_LEVELS = frozenset({"DEBUG", "TRACE"})
@@ -72,26 +74,34 @@ class ExecutionRecord:
         return self.log_level.upper() in IO_LOG_LEVELS
 
 
-@dataclass(frozen=True, slots=True)
-class StepRecord:
-    """One executed step, field for field ``STEP_COLUMNS``.
+class StepRow(NamedTuple):
+    """One executed step: the one step record shared by the engine, the history, the CLI and
+    the run panels. It is a tuple (the store binds it as-is, the hot loop builds it with
+    :func:`step_row` at C speed) whose fields are also the ``steps`` table's columns.
 
     Attributes:
         execution_id: Session id the step belongs to.
-        seq: Step sequence number within the execution (0-based, unique).
+        seq: Step sequence number within the execution (unique).
         state: State (App / Operator / Trigger) name.
         type: State type.
         status: ``success``, ``failed``, ``killed`` or ``skipped``.
         started: Start time, epoch seconds (virtual clock).
         ended: End time, or None for a killed or unfinished step.
-        message: Status message.
+        message: Status message (for a failed step: the reference's message for its code).
         error_code: Error code when failed.
         iteration: Batch item index when run inside a batch (Iterator Index).
         parent_seq: Seq of the enclosing batch or parallel step.
         path: Parallel path name.
         child_execution: Session id of a component execution started by the step.
-        input_json: Inputs as JSON (recorded at DEBUG / TRACE only).
+        input_json: The state's input as JSON (recorded at DEBUG / TRACE only).
         output_json: Outputs as JSON (recorded at DEBUG / TRACE only).
+        transition: The edge the step took, as the field path of the state that holds it:
+            ``next``, ``default``, ``conditions[<i>].next``, ``on_error[<i>].fallback.next``;
+            None when the step ended its pathway (End, Success, Failure) or did not finish.
+        params_json: The resolved parameters a Function, Circuit or action state passed on,
+            as JSON (DEBUG / TRACE only).
+        detail: The tenant's or the sandbox's own words about a failure, beside the
+            reference's fixed ``message``.
     """
 
     execution_id: str
@@ -109,11 +119,26 @@ class StepRecord:
     child_execution: str | None
     input_json: str | None
     output_json: str | None
+    transition: str | None = None
+    params_json: str | None = None
+    detail: str | None = None
 
     @property
     def elapsed(self) -> float | None:
         """Seconds from start to end, or None when the step has no end time."""
         return None if self.ended is None else self.ended - self.started
+
+
+#: The read side's name for a step; the same type as the engine's rows.
+StepRecord = StepRow
+
+_tuple_new = tuple.__new__
+
+
+def step_row(values: tuple[Any, ...]) -> StepRow:
+    """The one place a step record is built: ``values`` in :class:`StepRow` field order
+    (all eighteen) become a :class:`StepRow` without the keyword machinery (C speed)."""
+    return _tuple_new(StepRow, values)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +152,7 @@ class LogRecord:
         level: Log level name.
         message: The text.
         state: Name of the step's state (joined from the steps), None if unknown.
+        detail: The tenant's (or sandbox's) own words beside a fixed reference message.
     """
 
     execution_id: str
@@ -135,6 +161,7 @@ class LogRecord:
     level: str
     message: str
     state: str | None
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

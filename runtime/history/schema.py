@@ -18,14 +18,11 @@ import os
 import sqlite3
 from pathlib import Path
 
-from runtime.history.records import HistoryError
+from runtime.history.records import HistoryError, StepRow
 
-STEP_COLUMNS: tuple[str, ...] = (
-    "execution_id", "seq", "state", "type", "status", "started", "ended", "message",
-    "error_code", "iteration", "parent_seq", "path", "child_execution", "input_json",
-    "output_json",
-)  # fmt: skip
-LOG_COLUMNS: tuple[str, ...] = ("execution_id", "seq", "time", "level", "message")
+#: The ``steps`` columns are the fields of :class:`~runtime.history.records.StepRow`.
+STEP_COLUMNS: tuple[str, ...] = StepRow._fields
+LOG_COLUMNS: tuple[str, ...] = ("execution_id", "seq", "time", "level", "message", "detail")
 OS_LOG_COLUMNS: tuple[str, ...] = ("execution_id", "seq", "stream", "text")
 
 EXECUTION_COLUMNS: tuple[str, ...] = (
@@ -100,8 +97,18 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX os_logs_seq ON os_logs (ex, seq)",
 )
 
+# Version 2: the step record carries the transition taken as data, the resolved parameters
+# and a failure's detail; a log line carries the detail beside the fixed message. Columns
+# are appended, so a version-1 database keeps its rows (the new fields read as NULL).
+_V2: tuple[str, ...] = (
+    "ALTER TABLE steps ADD COLUMN transition TEXT",
+    "ALTER TABLE steps ADD COLUMN params_json TEXT",
+    "ALTER TABLE steps ADD COLUMN detail TEXT",
+    "ALTER TABLE logs ADD COLUMN detail TEXT",
+)
+
 #: ``MIGRATIONS[n]`` takes a database from schema version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -115,7 +122,7 @@ INSERT_STEPS = (
     f"SELECT key, {_numbered(2, len(STEP_COLUMNS) - 1)} FROM executions WHERE id = ?1"
 )
 INSERT_LOGS = (
-    "INSERT INTO logs (ex, seq, time, level, message) "
+    "INSERT INTO logs (ex, seq, time, level, message, detail) "
     f"SELECT key, {_numbered(2, len(LOG_COLUMNS) - 1)} FROM executions WHERE id = ?1"
 )
 INSERT_OS_LOGS = (

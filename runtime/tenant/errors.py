@@ -14,8 +14,9 @@ class ActionError(Exception):
 
     Attributes:
         code: The error code as the reference spells it (``"10001068"``, ``"0000107"``, ...).
-        message: A message for this failure, or None when the engine should use the title and
-            message of the catalog's error table for ``code``.
+        message: What the tenant says about this particular failure, or None. The engine
+            always reports the catalog's (the reference's) message for ``code`` and keeps this
+            text beside it as the error's ``detail``.
     """
 
     def __init__(self, code: str, message: str | None = None) -> None:

@@ -265,7 +265,7 @@ def test_reference_message_required() -> None:
 
 def test_reference_message_wrong_type() -> None:
     messages = CATALOG.entry("list_incident").parameter_checker.check({"limit": "10"})
-    assert messages == ["$.limit: string found, integer expected"]
+    assert messages == ["$.limit: string found, number expected"]
 
 
 def test_reference_message_maximum() -> None:
@@ -284,7 +284,7 @@ def test_boundaries_are_inclusive() -> None:
     [
         ("list_incident", {"limit": -1}, "$.limit: must have a minimum value of 0"),
         ("list_incident", {"limit": 2.5}, "$.limit: number found, integer expected"),
-        ("list_incident", {"limit": True}, "$.limit: boolean found, integer expected"),
+        ("list_incident", {"limit": True}, "$.limit: boolean found, number expected"),
         ("list_incident", {"limit": None}, None),  # None means unset
         ("create_incident", {"name": "n", "severity": "high"},
          "$.severity: does not have a value in the enumeration [critical, trouble, attention]"),
@@ -302,10 +302,11 @@ def test_boundaries_are_inclusive() -> None:
           "log_types": ["t"] * 101},
          "$.log_types: there must be a maximum of 100 items in the array"),
         ("invoke_url_via_agent",
-         {"url": "u", "http_method": "GET", "destination_device": "d", "body": {"k": "x" * 5000}},
+         {"url": "u", "http_method": "GET", "destination_device": "d", "connection_name": "Jira",
+          "body": {"k": "x" * 5000}},
          "$.body: must have a maximum value of 5000"),
         ("risk_score", {"entity_name": "e", "entity_type": True},
-         "$.entity_type: boolean found, integer expected"),
+         "$.entity_type: boolean found, number expected"),
     ],
 )
 def test_other_message_shapes(entry_id: str, values: dict[str, Any], message: str | None) -> None:

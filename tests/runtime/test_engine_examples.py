@@ -111,6 +111,7 @@ def test_goldens_say_what_the_profiles_describe() -> None:
     triage = "suspicious-logon-triage.playbook.json"
     offline = load_golden(triage, "Offline host")
     assert offline["retries"] == {"Stop suspicious process": 2, "Warn user": 2}
+    assert offline["status"] == "partial"  # ended, with failed steps that were handled
     assert offline["steps"]["Stop suspicious process"] == ["failed"]
     assert offline["steps"]["Note host unreachable"] == ["success"]
     assert offline["steps"]["Note popup not shown"] == ["success"]
@@ -118,6 +119,7 @@ def test_goldens_say_what_the_profiles_describe() -> None:
     down = load_golden(triage, "Incident service down")
     assert down["steps"]["Create Incident"] == ["failed"]
     assert "10001010" in down["message"]
+    assert down["status"] == "failed"  # an uncaught error after the Parallel fails it all
     benign = load_golden(triage, "Benign user")
     assert benign["status"] == "success" and "Contain" not in benign["steps"]
     phish = load_golden("phishing-response.playbook.json", "Reported phish")

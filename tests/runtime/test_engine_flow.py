@@ -206,7 +206,7 @@ def test_failing_path_fails_the_parallel_and_cuts_the_other_short(store: History
         "Short": ["success"], "Boom": ["failed"], "Long wait": ["killed"], "P": ["failed"],
     }
     cut = only(steps, "Long wait")
-    assert cut.message == "Stopped: another path of the Parallel failed"
+    assert cut.message == "Stopped: the execution failed at 'Boom': PathBroke"
     assert 5 <= cut.ended - cut.started < 60  # cut short near 10 s, far from 3600 s
     assert only(steps, "P").error_code == "PathBroke"
     assert result.pathways_ok == 0
@@ -337,7 +337,8 @@ def test_batch_binds_items_runs_at_most_batch_size_and_keeps_order(store: Histor
     batch = only(steps, "Each")
     assert all(s.parent_seq == batch.seq for s in holds)
     assert batch.ended - batch.started == pytest.approx(30)  # ceil(7 / 3) rounds of 10 s
-    assert batch.message == "7 items: 7 succeeded, 0 failed"
+    assert batch.message == "7 items succeeded"
+    assert batch.transition == "next"
     for hold in holds:
         seen = json.loads(hold.input_json)
         assert seen["item"] == items[hold.iteration]
@@ -391,28 +392,77 @@ def failing_body() -> dict[str, Any]:
     }
 
 
-def test_batch_partial_failure_makes_the_execution_partial(store: HistoryStore) -> None:
-    pb = compile_playbook(batch_playbook(2, failing_body(), "Check"))
-    result, steps = run(pb, store, payload={"items": [1, 2, 3, 4]})
-    assert result.status == "partial"
-    assert result.output["results"] == [
-        1, 2, {"error": "ItemBad", "cause": "item too large"},
-        {"error": "ItemBad", "cause": "item too large"},
-    ]
-    assert only(steps, "Each").status == "success"
-    assert only(steps, "Each").message == "4 items: 2 succeeded, 2 failed"
-    assert sorted(s.iteration for s in steps if s.state == "Bad") == [2, 3]
-    assert (result.pathways_ok, result.pathways_failed) == (3, 2)  # main + 2 items ok
-
-
-def test_batch_fails_when_every_item_fails(store: HistoryStore) -> None:
-    pb = compile_playbook(batch_playbook(2, failing_body(), "Check"))
-    result, steps = run(pb, store, payload={"items": [3, 4, 5]})
+def test_a_failure_in_one_batch_item_fails_the_execution_and_stops_the_others(
+    store: HistoryStore,
+) -> None:
+    """Failure "Terminates the execution as failed": in a Batch body too. Items running at
+    that moment are recorded as killed (not lost); items not started never run."""
+    body = {
+        "Check": {"type": "branch", "conditions": [{"condition": "$.item > 2", "next": "Bad"}],
+                  "default": "Slow"},
+        "Slow": {"type": "wait", "duration": 60, "next": "End"},
+        "Bad": {"type": "failure", "error": "ItemBad", "cause": "item too large"},
+    }
+    pb = compile_playbook(batch_playbook(2, body, "Check"))
+    result, steps = run(pb, store, payload={"items": [1, 3, 4, 5]})
     assert result.status == "failed"
+    assert result.message == "Each: ItemBad: item 1 failed at 'Bad': item too large"
     batch = only(steps, "Each")
-    assert (batch.status, batch.error_code) == ("failed", "BATCH_ALL_ITEMS_FAILED")
-    assert batch.message == "3 items: 0 succeeded, 3 failed"
+    assert (batch.status, batch.error_code) == ("failed", "ItemBad")
+    assert [(s.status, s.iteration, s.message) for s in steps if s.state == "Slow"] == [
+        ("killed", 0, "Stopped: the execution failed at 'Bad': ItemBad")]
+    assert sorted(s.iteration for s in steps if s.state == "Check") == [0, 1]  # 2, 3 never ran
     assert "Done" not in statuses(steps)
+
+
+def test_a_success_in_a_parallel_path_ends_the_whole_execution(store: HistoryStore) -> None:
+    """Success "Terminates the execution as successfully completed", inside a path too: the
+    other paths stop, the states after the Parallel never run."""
+    pb = compile_playbook({
+        "P": {"start": True, "type": "parallel", "next": "After",
+              "paths": [{"name": "slow", "root": "Long wait"}, {"name": "quick", "root": "Won"}]},
+        "Long wait": {"type": "wait", "duration": 3600, "next": "End"},
+        "Won": {"type": "success"},
+        "After": {"type": "failure", "error": "NotReached", "cause": "after the parallel"},
+    })
+    result, steps = run(pb, store, payload={"x": 1})
+    assert result.status == "success" and result.message is None
+    assert result.output == {"x": 1}
+    assert statuses(steps) == {"Won": ["success"], "Long wait": ["killed"], "P": ["success"]}
+    assert only(steps, "Long wait").message == "Stopped: the execution ended at 'Won' (Success)"
+    assert only(steps, "P").transition is None
+
+
+def test_a_success_in_a_batch_body_ends_the_whole_execution(store: HistoryStore) -> None:
+    body = {
+        "Check": {"type": "branch", "conditions": [{"condition": "$.item == 2", "next": "Won"}],
+                  "default": "Slow"},
+        "Slow": {"type": "wait", "duration": 60, "next": "End"},
+        "Won": {"type": "success"},
+    }
+    definition = batch_playbook(2, body, "Check")
+    definition["Done"] = {"type": "failure", "error": "NotReached", "cause": "after the batch"}
+    result, steps = run(compile_playbook(definition), store, payload={"items": [1, 2, 3]})
+    assert result.status == "success"
+    assert result.output["item"] == 2
+    assert [s.status for s in steps if s.state == "Slow"] == ["killed"]
+    assert "Done" not in statuses(steps)
+
+
+def test_branch_records_the_condition_taken_as_data(store: HistoryStore) -> None:
+    pb = compile_playbook(batch_playbook(2, failing_body(), "Check"))
+    result, steps = run(pb, store, payload={"items": [1, 2]})
+    assert result.status == "success"
+    assert {s.transition for s in steps if s.state == "Check"} == {"default"}
+    pb = compile_playbook({
+        "B": {"start": True, "type": "branch", "default": "No",
+              "conditions": [{"condition": "$.n == 1", "next": "One"},
+                             {"condition": "$.n == 2", "next": "Two"}]},
+        "One": {"type": "success"}, "Two": {"type": "success"}, "No": {"type": "success"},
+    })
+    for n, edge in ((1, "conditions[0].next"), (2, "conditions[1].next"), (3, "default")):
+        _, steps = run(pb, store, payload={"n": n})
+        assert only(steps, "B").transition == edge
 
 
 def test_batch_over_a_missing_collection_fails_the_step(store: HistoryStore) -> None:
@@ -433,7 +483,8 @@ def test_success_ends_the_pathway_with_its_input(store: HistoryStore) -> None:
     result, steps = run(pb, store, payload={"a": 1})
     assert result.status == "success" and result.message is None
     assert result.output == {"a": 1, "ok": True}
-    assert only(steps, "Done").message == "Execution path succeeded"
+    assert only(steps, "Done").message == "Execution succeeded"
+    assert only(steps, "Done").transition is None and only(steps, "P").transition == "next"
 
 
 def test_failure_puts_error_and_cause_in_the_message(store: HistoryStore) -> None:

@@ -50,6 +50,7 @@ def step_row(eid: str, seq: int, **fields: object) -> tuple:
         "status": "success", "started": 100.0 + seq, "ended": 100.5 + seq,
         "message": None, "error_code": None, "iteration": None, "parent_seq": None,
         "path": None, "child_execution": None, "input_json": None, "output_json": None,
+        "transition": None, "params_json": None, "detail": None,
     }  # fmt: skip
     values.update(fields)
     assert set(values) == set(STEP_COLUMNS)
@@ -82,7 +83,8 @@ ROUND_TRIP_STEPS = [
              error_code="E42", iteration=3, parent_seq=1, path="left",
              child_execution="child-0001"),
 ]  # fmt: skip
-ROUND_TRIP_LOGS = [(EID, 1, 101.25, "INFO", "looked up"), (EID, None, 99.0, "WARN", "exec")]
+ROUND_TRIP_LOGS = [(EID, 1, 101.25, "INFO", "looked up", None),
+                   (EID, None, 99.0, "WARN", "exec", "the tenant's detail")]
 ROUND_TRIP_OS_LOGS = [(EID, 1, "stdout", "out\n"), (EID, 1, "stderr", "err\n")]
 
 
@@ -267,10 +269,10 @@ def test_log_filters(store: HistoryStore) -> None:
     begin(store)
     store.add_steps([step_row(EID, 0, state="Lookup"), step_row(EID, 1, state="Notify")])
     store.add_logs([
-        (EID, 0, 1.0, "INFO", "Resolved 100% of hosts"),
-        (EID, 0, 2.0, "DEBUG", "cache MISS for evil.example"),
-        (EID, 1, 3.0, "ERROR", "SMTP refused"),
-        (EID, None, 4.0, "INFO", "execution done"),
+        (EID, 0, 1.0, "INFO", "Resolved 100% of hosts", None),
+        (EID, 0, 2.0, "DEBUG", "cache MISS for evil.example", None),
+        (EID, 1, 3.0, "ERROR", "SMTP refused", None),
+        (EID, None, 4.0, "INFO", "execution done", None),
     ])  # fmt: skip
     store.flush()
 
@@ -292,7 +294,7 @@ def test_delete_execution_cascades_to_children(store: HistoryStore) -> None:
     begin(store, "other-0003")
     for eid in ("parent-0001", "child-0002", "other-0003"):
         store.add_steps([step_row(eid, 0)])
-        store.add_logs([(eid, 0, 1.0, "INFO", "x")])
+        store.add_logs([(eid, 0, 1.0, "INFO", "x", None)])
         store.add_os_logs([(eid, 0, "stdout", "x")])
     store.delete_execution("parent")
     assert store.get_execution("parent-0001") is None
@@ -367,9 +369,9 @@ def test_logs_csv_contents_filters_and_formula_escaping(
     begin(store)
     store.add_steps([step_row(EID, 0, state="Lookup"), step_row(EID, 1, state="=Notify")])
     store.add_logs([
-        (EID, 0, 1700000000.25, "INFO", "started lookup, 3 hosts"),
-        (EID, 0, 1700000001.0, "DEBUG", 'quote " and\nnewline'),
-        (EID, 1, 1700000002.5, "ERROR", "=HYPERLINK(\"http://x\")"),
+        (EID, 0, 1700000000.25, "INFO", "started lookup, 3 hosts", None),
+        (EID, 0, 1700000001.0, "DEBUG", 'quote " and\nnewline', None),
+        (EID, 1, 1700000002.5, "ERROR", "=HYPERLINK(\"http://x\")", None),
     ])  # fmt: skip
     store.flush()
     out = tmp_path / "exports" / "logs.csv"
@@ -432,9 +434,10 @@ _CHILD = textwrap.dedent(
     seq = 0
     while True:
         store.add_steps([(eid, s, f"S{s % 7}", "app", "success", float(s), s + 0.5, f"m{s}",
-                          None, s % 10, None, None, None, payload, json.dumps({"seq": s}))
+                          None, s % 10, None, None, None, payload, json.dumps({"seq": s}),
+                          None, None, None)
                          for s in range(seq, seq + 500)])
-        store.add_logs([(eid, seq, float(seq), "INFO", f"batch {seq}")])
+        store.add_logs([(eid, seq, float(seq), "INFO", f"batch {seq}", None)])
         seq += 500
         if seq == 1000:
             store.flush()

@@ -311,7 +311,7 @@ def test_double_dollar_literal_is_checked_as_a_literal() -> None:
 
 def test_reference_message_shapes_reach_the_problems() -> None:
     problems = validate_document(doc(flow(A=guarded("list_incident", {"limit": "ten"}))))
-    assert [p.message for p in problems] == ["$.limit: string found, integer expected"]
+    assert [p.message for p in problems] == ["$.limit: string found, number expected"]
 
 
 @pytest.mark.parametrize(

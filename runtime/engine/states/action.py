@@ -1,7 +1,9 @@
 """Log360 Cloud actions: resolved parameters go to the simulated tenant.
 
 The tenant answers with the reference's success shape or raises an ``ActionError`` whose code
-is looked up in the catalog's error table for the HTTP status, title and message. An HTTP 401
+is looked up in the catalog's error table for the HTTP status, title and message: the
+message is always the reference's own text for that code and action, and what the tenant
+said about this particular call goes beside it as the error's ``detail``. An HTTP 401
 is an ``authorization_error``; everything else is an ``execution_error`` (``custom_error``
 handlers match codes). Each call takes simulated time (a platform read 0.4 s, a write 0.6 s,
 an endpoint agent 2 s), which real-time and scaled runs really wait.
@@ -42,9 +44,11 @@ class ActionHandler(TaskHandler):
         spec = self.entry.error(code)
         status = spec.http_status if spec else None
         title = spec.title if spec else None
-        text = message or (spec.message if spec else "error")
+        text = spec.message if spec else (message or "error")
+        detail = message if message and message != text else None
         kind = "authorization_error" if status == 401 else "execution_error"
-        return StepError(code, text, error_type=kind, http_status=status, title=title)
+        return StepError(code, text, error_type=kind, http_status=status, title=title,
+                         detail=detail)
 
     def mock_error(self, mock: Any) -> StepError:
         """A mocked error code reads like the real one: the catalog's message, HTTP status and

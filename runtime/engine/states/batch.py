@@ -3,9 +3,12 @@
 Each item's run is a pathway, recorded with its iteration index; the item is bound in the
 body's input as ``collection_variable`` (``$.<variable>``) with ``$.batch_index`` beside it; the
 rest of the batch's input comes along, except the key holding the collection.
-Results are collected in item order; a failed item's result is its error object
-(``{"error", "cause"}``) and the batch goes on. The batch itself fails only when every item
-failed (or the collection is not an array).
+Results are collected in item order. A Failure (or an uncaught error) in any item fails the
+whole execution and a Success in any item ends it as succeeded; either way the other items
+are stopped (their running steps recorded as ``killed``, items not yet started never run).
+The batch step fails when its collection is missing, not an array or too large. What differs
+from the base life cycle: :meth:`BatchHandler.aexecute` runs the items; the base places the
+list of results at ``result_path``.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.engine.clock import Join
 from runtime.engine.errors import PathFailed, StepError
-from runtime.engine.interpreter import run_path
-from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler
+from runtime.engine.interpreter import run_path, stop_note_for
+from runtime.engine.states.base import Frame, Outcome, StateHandler
 from runtime.paths import PathMissing, compile_path
 
 if TYPE_CHECKING:
@@ -63,16 +66,15 @@ class BatchHandler(StateHandler):
                             f"{len(items):,} items; the limit is {MAX_ITEMS:,}")
         return items
 
-    async def astep(
-        self, ctx: RunContext, cursor: Cursor, data: Any, seq: int, frame: Frame
-    ) -> AsyncOutcome:
-        inp = self.select_input(data)
+    async def aexecute(
+        self, ctx: RunContext, cursor: Cursor, data: Any, inp: Any, seq: int, frame: Frame
+    ) -> Outcome:
         items = self._items(inp)
         results: list[Any] = [None] * len(items)
-        counts = [0, 0]
         queue = iter(range(len(items)))
         base = self._body_base(inp)
         variable = self.variable
+        name = self.name
 
         async def worker(cur: Cursor) -> None:
             try:
@@ -81,16 +83,18 @@ class BatchHandler(StateHandler):
                     try:
                         results[index] = await run_path(ctx, cur, self.root, body_input,
                                                         (seq, frame[1], index))
-                        counts[0] += 1
-                        ctx.pathways_ok += 1
                     except PathFailed as failed:
-                        results[index] = {"error": failed.error, "cause": failed.cause}
-                        counts[1] += 1
                         ctx.pathways_failed += 1
+                        ctx.stop_note = ctx.stop_note or stop_note_for(failed)
+                        raise PathFailed(failed.error, f"item {index} failed at "
+                                         f"{failed.state!r}: {failed.cause}", name,
+                                         failed.detail) from None
+                    ctx.pathways_ok += 1
             except asyncio.CancelledError:
                 join.child_done(cur, failed=False)
                 raise
-            except BaseException:
+            except BaseException as exc:
+                ctx.stop_note = ctx.stop_note or stop_note_for(exc)
                 join.child_done(cur, failed=True)
                 raise
             join.child_done(cur, failed=False)
@@ -108,8 +112,4 @@ class BatchHandler(StateHandler):
             raise
         join.parent_resumed()
         cursor.join(cursors)
-        message = f"{len(items)} items: {counts[0]} succeeded, {counts[1]} failed"
-        if items and counts[0] == 0:
-            raise StepError("BATCH_ALL_ITEMS_FAILED", message)
-        out = self.select_output(self.place_result(data, results))
-        return self.next, out, message, "success", None, None
+        return self.moved_on(results, f"{len(items)} items succeeded")

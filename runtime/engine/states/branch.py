@@ -1,11 +1,15 @@
-"""Branch: the first condition that holds chooses the next state, else the default."""
+"""Branch: the first condition that holds chooses the next state, else the default.
+
+The edge taken is recorded as data (``conditions[<i>].next`` or ``default``).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from runtime.engine.states.base import StateHandler, SyncOutcome
+from runtime.engine.states.base import Outcome, StateHandler
 from runtime.expressions import compile_condition
+from runtime.model.states import END
 
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
@@ -17,14 +21,19 @@ class BranchHandler(StateHandler):
     def __init__(self, name: str, state: BranchState, playbook: CompiledPlaybook) -> None:
         super().__init__(name, state, playbook)
         self.rules = [
-            (compile_condition(c.condition).evaluate, c.condition, c.next)
-            for c in state.conditions
+            (compile_condition(c.condition).evaluate, c.condition, _target(c.next),
+             f"conditions[{index}].next", f"condition {index + 1} matched: {c.condition} → {c.next}")
+            for index, c in enumerate(state.conditions)
         ]
-        self.default = state.default
+        self.default = _target(state.default)
+        self.default_message = f"no condition matched → default {state.default}"
 
-    def step(self, ctx: RunContext, data: Any) -> SyncOutcome:
-        inp = self.select_input(data)
-        for index, (holds, text, target) in enumerate(self.rules, 1):
+    def execute(self, ctx: RunContext, inp: Any) -> Outcome:
+        for holds, _text, target, edge, message in self.rules:
             if holds(inp):
-                return target, self.select_output(inp), f"condition {index} matched: {text} → {target}"
-        return self.default, self.select_output(inp), f"no condition matched → default {self.default}"
+                return Outcome(target, inp, message, edge)
+        return Outcome(self.default, inp, self.default_message, "default")
+
+
+def _target(name: str | None) -> str | None:
+    return None if name in (None, END) else name

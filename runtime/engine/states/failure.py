@@ -1,11 +1,15 @@
-"""Failure: ends its pathway as failed with an ``error`` and a ``cause``."""
+"""Failure: ends the execution as failed with an ``error`` and a ``cause``.
+
+Reached anywhere (main flow, a Parallel path, a Batch body) it fails the whole execution;
+the other paths and items are stopped.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from runtime.engine.errors import PathFailed
-from runtime.engine.states.base import StateHandler, SyncOutcome
+from runtime.engine.states.base import Outcome, StateHandler
 
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
@@ -21,5 +25,5 @@ class FailureHandler(StateHandler):
         self.error = getattr(state, "error", None) or "States.Failed"
         self.cause = getattr(state, "cause", None) or f"the playbook reached {name!r}"
 
-    def step(self, ctx: RunContext, data: Any) -> SyncOutcome:
+    def execute(self, ctx: RunContext, inp: Any) -> Outcome:
         raise PathFailed(self.error, self.cause, self.name)

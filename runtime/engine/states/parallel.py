@@ -1,7 +1,11 @@
-"""Parallel: runs its paths concurrently; any failure fails it and stops the other paths.
+"""Parallel: runs its paths concurrently; the output is an object keyed by path name.
 
-Each path is a pathway of its own (see :mod:`runtime.engine.runner` for how pathways decide an
-execution's status). The output is an object keyed by path name, placed at ``result_path``.
+Each path is a pathway of its own. A Failure (or an uncaught error) in any path fails the
+whole execution; a Success in any path ends the whole execution as succeeded. Either way the
+other paths are stopped: their running steps are recorded as ``killed`` with a message that
+says why (see :func:`runtime.engine.interpreter.stop_siblings`). What differs from the base
+life cycle: :meth:`ParallelHandler.aexecute` runs the paths on the selected input; the base
+places the object at ``result_path``.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.engine.clock import Join
 from runtime.engine.errors import PathFailed
-from runtime.engine.interpreter import run_path
-from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler
+from runtime.engine.interpreter import run_path, stop_note_for
+from runtime.engine.states.base import Frame, Outcome, StateHandler
 
 if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
@@ -48,10 +52,9 @@ class ParallelHandler(StateHandler):
         super().__init__(name, state, playbook)
         self.paths = [(p.name, p.root) for p in state.paths]
 
-    async def astep(
-        self, ctx: RunContext, cursor: Cursor, data: Any, seq: int, frame: Frame
-    ) -> AsyncOutcome:
-        inp = self.select_input(data)
+    async def aexecute(
+        self, ctx: RunContext, cursor: Cursor, data: Any, inp: Any, seq: int, frame: Frame
+    ) -> Outcome:
         cursors = [cursor.fork() for _ in self.paths]
         join = Join(cursor, cursors)
         tasks = [
@@ -65,19 +68,20 @@ class ParallelHandler(StateHandler):
             await _cancel_all(tasks)
             raise
         join.parent_resumed()
-        failed = [t for t in tasks if t in done and not t.cancelled() and t.exception()]
-        if failed:
+        ended = [t for t in tasks if t in done and not t.cancelled() and t.exception()]
+        if ended:
+            first = ended[0].exception()
+            assert first is not None
+            ctx.stop_note = ctx.stop_note or stop_note_for(first)
             await _cancel_all(list(pending))
             cursor.join(cursors)
-            first = failed[0].exception()
             if isinstance(first, PathFailed):
                 raise PathFailed(first.error, f"path failed at {first.state!r}: {first.cause}",
-                                 self.name)
-            raise first  # type: ignore[misc]
+                                 self.name, first.detail)
+            raise first
         cursor.join(cursors)
         result = {path: task.result() for (path, _), task in zip(self.paths, tasks, strict=True)}
-        out = self.select_output(self.place_result(data, result))
-        return self.next, out, f"{len(self.paths)} paths succeeded", "success", None, None
+        return self.moved_on(result, f"{len(self.paths)} paths succeeded")
 
 
 async def _cancel_all(tasks: Sequence[asyncio.Future[Any]]) -> None:

@@ -9,7 +9,13 @@ whole object is checked against the catalog schema with the server's messages
 ``on_error`` entries are tried in order: the first whose error type matches (or, for
 ``custom_error``, whose codes contain the error's code) applies. Its retries wait
 ``delay × step_delay^(n−1)`` on the virtual clock; once they are spent, ``fallback.next`` takes
-over with the error object at ``error_path`` (default ``$.error``; the input is kept).
+over with the error object at ``error_path`` (default ``$.error``; the input is kept). A
+fallback to ``End`` is a legal end: the pathway ends there, the error handled. A caught error
+counts toward a ``partial`` execution (see :mod:`runtime.engine.runner`).
+
+What differs from the base life cycle: :meth:`TaskHandler.aexecute` resolves the parameters
+(recorded on the step), runs the mock or the call, retries and falls back; the base places the
+result (after ``result_selector``) and selects the output.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from runtime.engine.errors import SCHEMA_ERROR, StepError
-from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler, optional_path
+from runtime.engine.states.base import Frame, Outcome, StateHandler, optional_path
+from runtime.model.states import END
 from runtime.paths import JsonPath, PathMissing, classify_value, compile_path
 
 if TYPE_CHECKING:
@@ -29,19 +36,27 @@ if TYPE_CHECKING:
 _MISSING = object()
 
 
-class Handler:
-    """One compiled on_error entry."""
+class ErrorRule:
+    """One compiled ``on_error`` entry: which errors it matches, its retries, its fallback.
 
-    __slots__ = ("error_type", "codes", "delay", "attempts", "step_delay", "fallback")
+    ``fallback`` is the state to go to (None: End, the pathway ends handled); ``has_fallback``
+    says whether there is one at all (without it the error is re-raised once retries are spent).
+    """
 
-    def __init__(self, spec: Any) -> None:
+    __slots__ = ("error_type", "codes", "delay", "attempts", "step_delay", "fallback",
+                 "has_fallback", "edge")
+
+    def __init__(self, spec: Any, index: int) -> None:
         self.error_type = spec.error_type
         self.codes = frozenset(spec.error_codes or ())
         retry = spec.retry
         self.delay = float(retry.delay) if retry else 0.0
         self.attempts = int(retry.attempt) if retry else 0
         self.step_delay = float(retry.step_delay) if retry else 1.0
-        self.fallback = spec.fallback.next if spec.fallback else None
+        target = spec.fallback.next if spec.fallback else None
+        self.has_fallback = target is not None
+        self.fallback = None if target in (None, END) else target
+        self.edge = f"on_error[{index}].fallback.next"
 
     def matches(self, err: StepError) -> bool:
         if self.error_type == "custom_error":
@@ -85,7 +100,7 @@ class TaskHandler(StateHandler):
             kind, payload = classify_value(value)
             path = compile_path(payload) if kind == "dynamic" else None
             self.params.append((key, path, None if path else payload))
-        self.on_error = [Handler(spec) for spec in state.on_error]
+        self.on_error = [ErrorRule(spec, i) for i, spec in enumerate(state.on_error)]
         self.result_selector = (
             compile_template(state.result_selector) if state.result_selector is not None else None
         )
@@ -120,9 +135,10 @@ class TaskHandler(StateHandler):
         raise NotImplementedError
 
     async def _attempt(
-        self, ctx: RunContext, cursor: Cursor, inp: Any, seq: int
+        self, ctx: RunContext, cursor: Cursor, inp: Any, seq: int, resolved: list[Any]
     ) -> tuple[Any, str | None, str | None]:
         params = self.resolve(inp)
+        resolved[0] = params
         if ctx.level >= 4:
             ctx.log("TRACE", f"{self.name}: parameters {params}", seq, cursor.now)
         mock = ctx.next_mock(self.name)
@@ -136,51 +152,55 @@ class TaskHandler(StateHandler):
         return StepError(mock.error_code, mock.error_message or "mocked error (run profile)",
                          error_type=mock.error_type or "execution_error")
 
-    async def astep(
-        self, ctx: RunContext, cursor: Cursor, data: Any, seq: int, frame: Frame
-    ) -> AsyncOutcome:
-        inp = self.select_input(data)
+    async def aexecute(
+        self, ctx: RunContext, cursor: Cursor, data: Any, inp: Any, seq: int, frame: Frame
+    ) -> Outcome:
         retries: dict[int, int] = {}
+        resolved: list[Any] = [None]
         while True:
             try:
-                result, message, child = await self._attempt(ctx, cursor, inp, seq)
+                result, message, child = await self._attempt(ctx, cursor, inp, seq, resolved)
                 break
             except StepError as err:
+                err.params = resolved[0]
                 outcome = await self._handle(ctx, cursor, data, seq, err, retries)
                 if outcome is None:
                     continue
                 return outcome
         if self.result_selector is not None:
             result = apply_template(self.result_selector, result)
-        out = self.select_output(self.place_result(data, result))
         if retries:
             done = sum(retries.values())
             message = f"succeeded after {done} retr{'y' if done == 1 else 'ies'}"
-        return self.next, out, message, "success", None, child
+        return Outcome(self.next, result, message, self.edge, "success", None, child,
+                       resolved[0])
 
     async def _handle(
         self, ctx: RunContext, cursor: Cursor, data: Any, seq: int, err: StepError,
         retries: dict[int, int],
-    ) -> AsyncOutcome | None:
+    ) -> Outcome | None:
         """Retry (return None), take the fallback (return an outcome), or re-raise."""
-        for index, handler in enumerate(self.on_error):
-            if not handler.matches(err):
+        for index, rule in enumerate(self.on_error):
+            if not rule.matches(err):
                 continue
             done = retries.get(index, 0)
-            if done < handler.attempts:
-                wait = handler.wait_before(done + 1)
+            if done < rule.attempts:
+                wait = rule.wait_before(done + 1)
                 retries[index] = done + 1
                 ctx.log("WARN", f"{self.name}: {err.code}: {err.message}; retry {done + 1} of "
-                        f"{handler.attempts} in {wait:g} s", seq, cursor.now)
+                        f"{rule.attempts} in {wait:g} s", seq, cursor.now, err.detail)
                 await cursor.sleep(wait)
                 return None
-            if handler.fallback is None:
+            if not rule.has_fallback:
                 raise err
             error = err.as_output()
             if self.error_selector is not None:
                 error = apply_template(self.error_selector, error)
             out = self.error_path.set(data, error) if self.error_path else error
-            text = f"{err.message}; caught by on_error ({handler.error_type}) → "
-            ctx.log("WARN", f"{self.name}: {err.code}: {text}{handler.fallback}", seq, cursor.now)
-            return (handler.fallback, out, text + handler.fallback, "failed", err.code, None)
+            target = rule.fallback or END
+            text = f"{err.message}; caught by on_error ({rule.error_type}) → {target}"
+            ctx.log("WARN", f"{self.name}: {err.code}: {text}", seq, cursor.now, err.detail)
+            ctx.caught += 1
+            return Outcome(rule.fallback, out, text, rule.edge, "failed", err.code, None,
+                           err.params, err.detail)
         raise err

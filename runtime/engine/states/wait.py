@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from runtime.engine.states.base import AsyncOutcome, Frame, StateHandler
+from runtime.engine.states.base import Frame, Outcome, StateHandler
 
 if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
@@ -27,9 +27,8 @@ class WaitHandler(StateHandler):
         super().__init__(name, state, playbook)
         self.duration = float(state.duration or 0)
 
-    async def astep(
-        self, ctx: RunContext, cursor: Cursor, data: Any, seq: int, frame: Frame
-    ) -> AsyncOutcome:
+    async def aexecute(
+        self, ctx: RunContext, cursor: Cursor, data: Any, inp: Any, seq: int, frame: Frame
+    ) -> Outcome:
         await cursor.sleep(self.duration)
-        out = self.select_output(self.select_input(data))
-        return self.next, out, f"waited {human_seconds(self.duration)}", "success", None, None
+        return self.moved_on(inp, f"waited {human_seconds(self.duration)}")
