@@ -71,6 +71,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         out(f"{s.seq:5}  {s.status:8} {s.state}{where} ({s.type}) {elapsed:.2f} s"
              + (f" — {s.error_code + ': ' if s.error_code else ''}{s.message}" if s.message else "")
              + (f" → child {s.child_execution}" if s.child_execution else ""))
+        if s.detail:
+            out(f"         detail: {s.detail}")
+        if s.params_json is not None:
+            out(f"         params: {s.params_json[:400]}")
         if s.input_json is not None:
             out(f"         input:  {s.input_json[:400]}")
         if s.output_json is not None:
@@ -98,7 +102,8 @@ def cmd_logs(args: argparse.Namespace) -> int:
             return EXIT_OK
         rows = store.logs(r.id, state=args.step, search=args.search)
     for row in rows:
-        out(f"{fmt_time(row.time)}  {row.level:5}  {row.message}")
+        out(f"{fmt_time(row.time)}  {row.level:5}  {row.message}"
+            + (f" (detail: {row.detail})" if row.detail else ""))
     return EXIT_OK
 
 

@@ -18,7 +18,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runtime.cli.common import (
     EXIT_ERRORS,
@@ -32,21 +32,26 @@ from runtime.cli.common import (
     out,
 )
 
+if TYPE_CHECKING:
+    from runtime.history.records import StepRow
+
 STATUS_EXIT = {"success": EXIT_OK, "failed": EXIT_ERRORS, "partial": EXIT_PARTIAL}
 MARK = {"success": "✓", "failed": "✗", "killed": "■", "skipped": "·"}
 
 
 
-def _print_step(row: tuple[Any, ...], depth: int) -> None:
-    (_eid, seq, state, kind, status, started, ended, message, code, iteration, _p, path,
-     _child, _inp, _out_json) = row
-    where = f" [{path}]" if path else ""
-    where += f" #{iteration}" if iteration is not None else ""
-    elapsed = f"{(ended or started) - started:.2f} s"
-    line = f"{'  ' * depth}{MARK.get(status, '?')} {state}{where} ({kind}) {status} {elapsed}"
+def _print_step(row: StepRow, depth: int) -> None:
+    where = f" [{row.path}]" if row.path else ""
+    where += f" #{row.iteration}" if row.iteration is not None else ""
+    elapsed = f"{(row.ended or row.started) - row.started:.2f} s"
+    status, code, message = row.status, row.error_code, row.message
+    line = (f"{'  ' * depth}{MARK.get(status, '?')} {row.state}{where} ({row.type}) {status} "
+            f"{elapsed}")
     if status != "success" and (code or message):
         line += f" — {code + ': ' if code else ''}{message or ''}"
-    elif message and kind in ("branch", "batch", "wait"):
+        if row.detail:
+            line += f" (detail: {row.detail})"
+    elif message and row.type in ("branch", "batch", "wait"):
         line += f" — {message}"
     out(line)
 
@@ -115,7 +120,7 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
         elif event[0] == "step":
             row = event[2]
             if fmt == "text":
-                _print_step(row, depth.get(row[0], 0))
+                _print_step(row, depth.get(row.execution_id, 0))
             else:
                 steps.append(_step_json(row))
 
@@ -142,15 +147,18 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
     return STATUS_EXIT.get(result.status, EXIT_ERRORS)
 
 
-def _step_json(row: tuple[Any, ...]) -> dict[str, Any]:
-    from runtime.history import STEP_COLUMNS
-
-    data = dict(zip(STEP_COLUMNS, row, strict=True))
+def _step_json(row: StepRow) -> dict[str, Any]:
+    """A step as JSON: the record's fields by name; ``input`` / ``output`` decoded when they
+    were recorded (DEBUG / TRACE), ``params`` (the resolved parameters) always, null when
+    the state has none or they were not recorded."""
+    data = row._asdict()
     for key in ("input_json", "output_json"):
         if data[key] is not None:
             data[key.removesuffix("_json")] = json.loads(data.pop(key))
         else:
             data.pop(key)
+    params = data.pop("params_json")
+    data["params"] = None if params is None else json.loads(params)
     return data
 
 

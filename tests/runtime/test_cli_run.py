@@ -74,10 +74,23 @@ def test_failed_run_exits_1_with_the_error_code_and_message(
 
 
 def test_partial_run_exits_4(capsys: pytest.CaptureFixture[str], history: Path) -> None:
-    code, out, _ = cli(capsys, "run", str(TRIAGE), "--profile", "Incident service down",
+    """Partial: the execution ended, but steps failed and on_error handled them."""
+    code, out, _ = cli(capsys, "run", str(TRIAGE), "--profile", "Offline host",
                        "--history", str(history))
     assert code == 4
     assert "PARTIAL" in out.splitlines()[-1]
+    assert any(line.startswith("✗ Stop suspicious process [isolate] (action) failed")
+               and "caught by on_error" in line for line in out.splitlines())
+
+
+def test_failure_after_a_parallel_exits_1(
+    capsys: pytest.CaptureFixture[str], history: Path
+) -> None:
+    """An uncaught error after a Parallel fails the execution (it used to end partial)."""
+    code, out, _ = cli(capsys, "run", str(TRIAGE), "--profile", "Incident service down",
+                       "--history", str(history))
+    assert code == 1
+    assert "FAILED" in out.splitlines()[-1]
     assert "✗ Create Incident (action) failed 0.00 s — 10001010: Something went wrong (ID=0)" in out
 
 
@@ -149,9 +162,14 @@ def test_json_format_shape(capsys: pytest.CaptureFixture[str], history: Path) ->
     assert (data["status"], data["message"], data["transitions"]) == ("success", None, 5)
     assert data["ended"] >= data["started"]
     assert data["output"]["iocs"]["count"] == 2
-    plain = set(STEP_COLUMNS) - {"input_json", "output_json"}
+    plain = set(STEP_COLUMNS) - {"input_json", "output_json", "params_json"}
     for step in data["steps"]:
-        assert set(step) == plain | {"input", "output"}  # DEBUG: inputs/outputs recorded
+        assert set(step) == plain | {"input", "output", "params"}  # DEBUG: all recorded
+    open_incident = next(s for s in data["steps"] if s["state"] == "Open incident")
+    assert open_incident["params"] and all(
+        not str(v).startswith("$.") for v in open_incident["params"].values())
+    branch = next(s for s in data["steps"] if s["state"] == "Any indicators?")
+    assert branch["transition"].startswith("conditions[")
     parent = [s for s in data["steps"] if s["execution_id"] == data["execution_id"]]
     assert [s["state"] for s in parent] == [
         "Extract indicators", "Any indicators?", "Contain endpoint", "Open incident", "Done"]
@@ -186,7 +204,7 @@ def test_history_path_and_executions_list(
     capsys: pytest.CaptureFixture[str], history: Path
 ) -> None:
     ok = run_json(capsys, str(TRIAGE), "--profile", "Risky logon", "--history", str(history))
-    partial = run_json(capsys, str(TRIAGE), "--profile", "Incident service down",
+    partial = run_json(capsys, str(TRIAGE), "--profile", "Offline host",
                        "--history", str(history))
     phish = run_json(capsys, str(PHISHING), "--profile", "Clean email", "--history", str(history))
     with HistoryStore(history) as store:
@@ -204,7 +222,7 @@ def test_history_path_and_executions_list(
                        "--status", "partial", "--format", "json")
     (row,) = json.loads(out)
     assert (row["id"], row["status"], row["profile"]) == (
-        partial["execution_id"], "partial", "Incident service down")
+        partial["execution_id"], "partial", "Offline host")
     assert row["job_server"] == "embedded"
 
     code, out, _ = cli(capsys, "executions", "list", "--history", str(history),
