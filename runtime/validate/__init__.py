@@ -12,9 +12,11 @@ from collections.abc import Iterator, Mapping
 from runtime.catalog import Catalog, load_catalog
 from runtime.model.document import PlaybookDocument
 from runtime.model.states import AnyState, FunctionState
-from runtime.validate.graph import check_graph
+from runtime.validate.graph import GRAPH_RULES, check_graph, check_wait_runtime
 from runtime.validate.problems import RULES, Problem, problem
 from runtime.validate.states import check_parameters, check_state
+
+RULES.update(GRAPH_RULES)
 
 
 def validate_definition(
@@ -31,6 +33,7 @@ def validate_definition(
 
 
 def _document_rules(doc: PlaybookDocument) -> Iterator[Problem]:
+    yield from check_wait_runtime(doc.definition, float(doc.max_runtime))
     for name, state in doc.definition.items():
         if isinstance(state, FunctionState) and state.function_id:
             source = doc.functions.get(state.function_id)

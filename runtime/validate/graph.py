@@ -14,13 +14,21 @@ from collections.abc import Iterator, Mapping, Set
 from typing import TYPE_CHECKING
 
 from runtime.model.states import END, AnyState, BatchState, BranchState, ParallelState
-from runtime.validate.problems import Problem, problem
+from runtime.validate.problems import Problem, Severity, problem
 
 if TYPE_CHECKING:
     import networkx as nx
 
 MAX_STATES = 50
 MAX_NAME = 80
+
+#: The graph rules this module adds to :data:`runtime.validate.problems.RULES` (registered by
+#: :mod:`runtime.validate`).
+GRAPH_RULES: dict[str, tuple[Severity, str]] = {
+    "flow.never-ends": ("error", "every loop has a way out to End, a Success or a Failure"),
+    "flow.self-next": ("error", "a state's next does not name the state itself"),
+    "wait.past-max-runtime": ("warning", "a Wait is shorter than the playbook's maximum runtime"),
+}
 
 
 Edges = dict[str, list[tuple[str, str]]]
@@ -76,7 +84,7 @@ def check_graph(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
                 yield problem("state.unreachable", name, "",
                               "no path from the start reaches this state")
         yield from _check_bodies(definition, edges, adj, starts[0])
-    yield from _check_cycles(definition, adj)
+    yield from _check_endless(definition, edges, adj, starts[0] if starts else None)
 
 
 def _check_names(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
@@ -195,20 +203,92 @@ def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:
                 yield component
 
 
-def _check_cycles(
-    definition: Mapping[str, AnyState], adj: Mapping[str, list[str]]
+def can_end(definition: Mapping[str, AnyState], edges: Edges) -> set[str]:
+    """States from which some path reaches an end: End (or a missing ``next``), a Success or
+    a Failure. Walks the control flow and ``on_error`` fallbacks backwards from the states
+    that end a pathway; a container's body roots are not ways out (its ``next`` is)."""
+    ends: set[str] = set()
+    reverse: dict[str, list[str]] = {}
+    for name, state in definition.items():
+        out = [t for p, t in edges[name] if not p.startswith("paths[") and p != "root"]
+        if state.type in ("success", "failure") or END in out or (
+            state.type != "branch" and getattr(state, "next", None) is None
+        ):
+            ends.add(name)
+        for target in out:
+            if target in definition:
+                reverse.setdefault(target, []).append(name)
+    seen = set(ends)
+    queue = deque(ends)
+    while queue:
+        for source in reverse.get(queue.popleft(), ()):
+            if source not in seen:
+                seen.add(source)
+                queue.append(source)
+    return seen
+
+
+def _check_endless(
+    definition: Mapping[str, AnyState], edges: Edges, adj: Mapping[str, list[str]],
+    start: str | None,
 ) -> Iterator[Problem]:
+    """Flows that can never end are errors; loops that can end but have no Wait warn."""
+    self_next = {name for name, out in edges.items() if ("next", name) in out}
+    for name in sorted(self_next):
+        yield problem("flow.self-next", name, "next",
+                      f"next names {name!r} itself: the state would run forever")
+    ending = can_end(definition, edges)
+    reached = _reach(adj, [start]) if start is not None else set(definition)
     for component in strongly_connected(adj):
         if len(component) == 1 and component[0] not in adj.get(component[0], ()):
             continue
-        if any(definition[n].type == "wait" for n in component):
+        members = sorted(component)
+        listed = ", ".join(repr(m) for m in members[:4]) + (" ..." if len(members) > 4 else "")
+        if not (set(component) & ending):
+            if not set(component) & reached:
+                continue
+            waits = any(definition[n].type == "wait" for n in component)
+            limit = ("the playbook's maximum runtime" if waits
+                     else "the 1,000-transition cap")
+            yield problem(
+                "flow.never-ends", members[0], "",
+                f"the loop through {listed} has no way out to End, a Success or a Failure: "
+                f"the execution can never end and would run until {limit} stops it",
+            )
+        elif component != [members[0]] or members[0] not in self_next:
+            if any(definition[n].type == "wait" for n in component):
+                continue
+            yield problem(
+                "cycle.no-wait", members[0], "",
+                f"loop through {', '.join(members[:4])} has no Wait; it will run into "
+                "the 1,000-transition cap",
+            )
+
+
+def check_wait_runtime(definition: Mapping[str, AnyState], max_runtime: float) -> Iterator[Problem]:
+    """A Wait longer than the playbook's maximum runtime: the session reaper stops the
+    execution before the Wait ends (warning, naming both figures)."""
+    for name, state in definition.items():
+        if state.type != "wait":
             continue
-        first = min(component)
-        yield problem(
-            "cycle.no-wait", first, "",
-            f"loop through {', '.join(sorted(component)[:4])} has no Wait; it will run into "
-            "the 1,000-transition cap",
-        )
+        try:
+            duration = float(getattr(state, "duration", None) or 0)
+        except (TypeError, ValueError):
+            continue
+        if duration > max_runtime:
+            yield problem(
+                "wait.past-max-runtime", name, "duration",
+                f"the Wait lasts {_human(duration)} ({duration:.0f} s) but the playbook's maximum "
+                f"runtime is {_human(max_runtime)} ({max_runtime:.0f} s): the execution will be "
+                "stopped before the Wait ends; raise the maximum runtime or shorten the Wait",
+            )
+
+
+def _human(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 def graph_view(definition: Mapping[str, AnyState]) -> nx.DiGraph:

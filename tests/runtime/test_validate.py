@@ -194,6 +194,7 @@ CASES: dict[str, tuple[dict[str, Any], str | None, str]] = {
         {"definition": flow(A=guarded(
             "invoke_url_via_agent",
             {"url": "https://example.com", "http_method": "GET", **DEVICE,
+             "connection_name": "Jira",
              "headers": {"Authorization": "Bearer abcdefghijklmnop"}},
         ))},
         "A", "parameters.headers.Authorization",
@@ -206,6 +207,21 @@ CASES: dict[str, tuple[dict[str, Any], str | None, str]] = {
         {"definition": flow(), "run_profiles": [{"name": "p", "target": "Ghost"}]},
         None, "run_profiles[p].target",
     ),
+    "flow.never-ends": (
+        {"definition": flow(
+            Poll={"type": "pass", "next": "Check"},
+            Check={"type": "branch", "conditions": [{"condition": "$.n > 1", "next": "Poll"}],
+                   "default": "Poll"},
+        )},
+        "Check", "",
+    ),
+    "flow.self-next": (
+        {"definition": flow(A=guarded("get_alerts", {"limit": 5}, next="A"))}, "A", "next",
+    ),
+    "wait.past-max-runtime": (
+        {"definition": flow(W={"type": "wait", "duration": 30 * 86400, "next": "Done"})},
+        "W", "duration",
+    ),
 }
 
 
@@ -214,6 +230,8 @@ ALSO = {
     "schema.field": {"state.unreachable"},
     "target.missing": {"state.unreachable"},
     "terminal.next": {"cycle.no-wait"},
+    "flow.never-ends": {"state.unreachable"},
+    "limit.wait": {"wait.past-max-runtime"},
 }
 
 
@@ -279,13 +297,52 @@ def test_cycle_with_a_wait_is_fine() -> None:
     assert "cycle.no-wait" not in found
 
 
-def test_self_loop_is_a_cycle() -> None:
+def test_self_loop_can_never_end() -> None:
     found = codes({"A": {"start": True, "type": "action", "action": "get_alerts", "next": "A"}})
-    assert "cycle.no-wait" in found
+    assert {"flow.self-next", "flow.never-ends"} <= found
+
+
+def test_loops_that_can_never_end_are_errors_with_or_without_a_wait() -> None:
+    looping = {
+        "Poll": {"start": True, "type": "pass", "next": "Pause"},
+        "Pause": {"type": "wait", "duration": 10, "next": "Check"},
+        "Check": {"type": "branch", "conditions": [{"condition": "$.n > 1", "next": "Poll"}],
+                  "default": "Poll"},
+    }
+    problems = validate_document(doc(looping))
+    (never,) = [p for p in problems if p.code == "flow.never-ends"]
+    assert never.severity == "error" and "maximum runtime" in never.message
+    looping["Pause"] = {"type": "pass", "next": "Check"}
+    problems = validate_document(doc(looping))
+    (never,) = [p for p in problems if p.code == "flow.never-ends"]
+    assert "1,000-transition cap" in never.message
+    # One way out is enough: the same loop with a default to Success validates.
+    looping["Check"]["default"] = "Out"
+    looping["Out"] = {"type": "success"}
+    assert "flow.never-ends" not in codes(looping)
+    assert "cycle.no-wait" in codes(looping)
+
+
+def test_a_fallback_to_end_is_a_way_out() -> None:
+    definition = {
+        "A": {"start": True, "type": "action", "action": "get_alerts", "next": "B",
+              "on_error": [{"error_type": "execution_error", "fallback": {"next": "End"}}]},
+        "B": {"type": "pass", "next": "A"},
+    }
+    assert "flow.never-ends" not in codes(definition)
+
+
+def test_a_wait_past_the_max_runtime_warns_with_both_figures() -> None:
+    definition = flow(W={"type": "wait", "duration": 30 * 86400, "next": "Done"})
+    (warning,) = validate_document(doc(definition))
+    assert (warning.code, warning.severity) == ("wait.past-max-runtime", "warning")
+    assert "30 d (2592000 s)" in warning.message and "1 h (3600 s)" in warning.message
+    assert codes(definition, max_runtime=30 * 86400) == set()
 
 
 def test_wait_and_batch_bounds_are_inclusive() -> None:
-    assert codes(flow(W={"type": "wait", "duration": 30 * 86400, "next": "Done"})) == set()
+    assert codes(flow(W={"type": "wait", "duration": 30 * 86400, "next": "Done"}),
+                 max_runtime=30 * 86400) == set()
     assert "limit.wait" in codes(flow(W={"type": "wait", "duration": 0, "next": "Done"}))
     assert "limit.wait" in codes(flow(W={"type": "wait", "duration": "10", "next": "Done"}))
     assert "limit.wait" in codes(flow(W={"type": "wait", "next": "Done"}))  # required
@@ -328,7 +385,7 @@ def test_secret_as_dynamic_value_is_fine() -> None:
     definition = flow(A=guarded(
         "invoke_url_via_agent",
         {"url": "https://example.com", "http_method": "GET", **DEVICE,
-         "headers": "$.secrets.headers"},
+         "connection_name": "Jira", "headers": "$.secrets.headers"},
     ))
     assert codes(definition) == set()
 
