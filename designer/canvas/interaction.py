@@ -12,21 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsProxyWidget,
     QGraphicsSceneContextMenuEvent,
     QGraphicsSceneMouseEvent,
+    QGraphicsView,
     QLineEdit,
     QMenu,
 )
 
 from designer.canvas.edges import EdgeItem
-from designer.canvas.items import StateItem
+from designer.canvas.items import StateItem, port_hit_radius
 from designer.canvas.menus import build_context_menu
 from designer.canvas.notes import NoteItem
+from designer.canvas.ports import Port
 from designer.canvas.style import CARD_WIDTH, theme
 
 if TYPE_CHECKING:
@@ -63,13 +65,28 @@ class Gestures:
                 self._start_wire(edge.source, edge.path, edge.start_point(), reconnect=True)
                 event.accept()
                 return True
-        if item is not None:
-            port = item.port_at(item.mapFromScene(pos))
-            if port is not None:
-                self._start_wire(item.name, port.path, item.port_scene_pos(port.path))
-                event.accept()
-                return True
+        hit = self.port_near(pos, _view_scale(event))
+        if hit is not None:
+            owner, port = hit
+            self._start_wire(owner.name, port.path, owner.port_scene_pos(port.path))
+            event.accept()
+            return True
         return False
+
+    def port_near(self, pos: QPointF, scale: float) -> tuple[StateItem, Port] | None:
+        """The port whose circle, widened by a few *view* pixels, contains ``pos``.
+
+        The tolerance is a few pixels on screen at every zoom (:func:`port_hit_radius`), so a
+        port stays easy to grab when zoomed out.
+        """
+        radius = port_hit_radius(scale)
+        area = QRectF(pos.x() - radius, pos.y() - radius, 2 * radius, 2 * radius)
+        for item in self.scene.items(area):
+            if isinstance(item, StateItem):
+                port = item.port_at(item.mapFromScene(pos), radius)
+                if port is not None:
+                    return item, port
+        return None
 
     def after_press(self, event: QGraphicsSceneMouseEvent) -> None:
         """Remember where the selected cards and notes were, to commit a move on release."""
@@ -229,6 +246,15 @@ class Gestures:
         if menu is not None:
             menu.exec(event.screenPos())
         event.accept()
+
+
+def _view_scale(event: QGraphicsSceneMouseEvent) -> float:
+    """The zoom of the view the event came through (1.0 when there is none)."""
+    widget = event.widget()
+    view = widget.parent() if widget is not None else None
+    if isinstance(view, QGraphicsView):
+        return abs(view.transform().m11()) or 1.0
+    return 1.0
 
 
 def _wire_path(start: QPointF, end: QPointF) -> QPainterPath:

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.icons import icon_path
 from designer.canvas.ports import Port, card_height, input_point, port_point
@@ -41,6 +41,20 @@ STATE_ITEM_TYPE = QGraphicsItem.UserType + 1
 DETAIL_LOD = 0.42
 _STRIPES: dict[float, QPainterPath] = {}
 _COMPACT_FONTS: dict[tuple[int, int], tuple[QFont, QFontMetricsF]] = {}
+
+
+PORT_HIT_PX = 6.0  # view pixels around a port's circle that still grab it
+
+
+def port_hit_radius(scale: float) -> float:
+    """The grab radius of a port in scene units at zoom ``scale``: the drawn circle plus
+    :data:`PORT_HIT_PX` on screen, and never less than 9 scene units."""
+    return max(9.0, PORT_RADIUS + PORT_HIT_PX / max(scale, 1e-6))
+
+
+def _in_view(event) -> bool:
+    widget = event.widget()
+    return widget is not None and isinstance(widget.parent(), QGraphicsView)
 
 
 def _compact_font(t: Theme, step: int) -> tuple[QFont, QFontMetricsF]:
@@ -172,7 +186,10 @@ class StateItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
+            # Winding fill: where a port circle overlaps the card it stays solid (with the
+            # default odd-even fill the overlap was a hole that neither hit the card nor the port).
             path = QPainterPath()
+            path.setFillRule(Qt.FillRule.WindingFill)
             path.addRoundedRect(self.card_rect(), CORNER_RADIUS, CORNER_RADIUS)
             for port in self.ports:
                 path.addEllipse(port_point(port, self.height), PORT_RADIUS + 3, PORT_RADIUS + 3)
@@ -194,13 +211,15 @@ class StateItem(QGraphicsItem):
     def input_scene_pos(self) -> QPointF:
         return self.mapToScene(input_point())
 
-    def port_at(self, local: QPointF) -> Port | None:
-        """The port under a point in item coordinates (a generous 9 px radius)."""
+    def port_at(self, local: QPointF, radius: float = 9.0) -> Port | None:
+        """The port nearest to a point in item coordinates, if within ``radius`` of its centre."""
+        best, best_d2 = None, radius * radius
         for port in self.ports:
             delta = port_point(port, self.height) - local
-            if delta.x() * delta.x() + delta.y() * delta.y() <= 81:
-                return port
-        return None
+            d2 = delta.x() * delta.x() + delta.y() * delta.y()
+            if d2 <= best_d2:
+                best, best_d2 = port, d2
+        return best
 
     def tooltip_at(self, local: QPointF) -> str:
         """The tooltip for a point: badge, problem marker, port, or a summary of the state."""
@@ -405,7 +424,8 @@ class StateItem(QGraphicsItem):
     def hoverMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if not self._editable():
             return
-        port = self.port_at(event.pos())
+        scale = abs(event.widget().parent().transform().m11()) if _in_view(event) else 1.0
+        port = self.port_at(event.pos(), port_hit_radius(scale))
         path = port.path if port else None
         if path != self.hover_port:
             self.hover_port = path
