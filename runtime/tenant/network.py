@@ -9,8 +9,9 @@ derived from the device name, so runs are repeatable. A trace goes through the d
 method and connection name (10001110); the connection must be one of the device's
 ``connections`` (10001106); a relative URL is joined to its ``base_url``. The answer comes from
 the tenant's ``http_responses``: the first key ``"<METHOD> <glob>"`` matching the method and
-URL, else the first key ``"<glob>"``, else 404. The reply is ``TASK_RESULT.OUTPUT`` (the body,
-JSON-encoded unless a string) plus ``TASK_RESULT.STATUS_CODE``, which is ours.
+URL, else the first key ``"<glob>"``, else 404. The reply is the reference's shape exactly,
+``{"STATUS": 3, "TASK_RESULT": {"OUTPUT": body}}`` (the body JSON-encoded unless a string); the
+HTTP status the canned answer gave is written to the device's activity record only.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def invoke_url_via_agent(ctx: ActionContext, params: dict[str, Any]) -> dict[str
     answer = _canned(ctx.state.http_responses, method, full_url)
     record(ctx, device, "InvokeUrl", f"{method} {full_url} -> {answer.status}")
     body = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
-    return {"data": {"STATUS": 3, "TASK_RESULT": {"OUTPUT": body, "STATUS_CODE": answer.status}}}
+    return {"data": {"STATUS": 3, "TASK_RESULT": {"OUTPUT": body}}}
 
 
 def _json_object(params: dict[str, Any], key: str) -> dict[str, Any]:

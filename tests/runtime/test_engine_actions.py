@@ -37,8 +37,7 @@ def action_state(action: str, params: dict[str, Any], **extra: Any) -> dict[str,
     return {"type": "action", "action": action, "parameters": params, **extra}
 
 
-def test_the_catalog_has_the_21_actions_the_tenant_runs() -> None:
-    assert len(ENTRIES) == 21
+def test_the_catalog_has_the_actions_the_tenant_runs() -> None:
     assert set(ENTRIES) == set(ACTION_IDS)
 
 

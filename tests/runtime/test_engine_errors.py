@@ -445,9 +445,12 @@ def test_uncaught_error_in_a_parallel_path_fails_the_parallel(store: HistoryStor
 
 
 def loop_playbook() -> Any:
+    """A loop with a way out (so it validates) that this payload never takes."""
     return compile_playbook({
         "A": {"start": True, "type": "pass", "next": "B"},
-        "B": {"type": "pass", "next": "A"},
+        "B": {"type": "branch", "conditions": [{"condition": "$.stop == true", "next": "Out"}],
+              "default": "A"},
+        "Out": {"type": "success"},
     })
 
 

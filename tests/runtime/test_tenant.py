@@ -250,8 +250,7 @@ def test_fixtures_must_be_an_object() -> None:
 
 
 def test_success_cases_cover_every_action() -> None:
-    assert sorted(action for action, _, _ in SUCCESS_CASES) == sorted(ACTION_IDS)
-    assert len(ACTION_IDS) == 21
+    assert {action for action, _, _ in SUCCESS_CASES} == set(ACTION_IDS)
 
 
 @pytest.mark.parametrize(
@@ -631,13 +630,13 @@ def test_invoke_url_answers_from_http_responses(tenant: Tenant) -> None:
         "query_params": '{"ttl": 3600}',
     }
     answer = tenant.call("invoke_url_via_agent", blocked)["data"]["TASK_RESULT"]
-    assert answer["STATUS_CODE"] == 201
+    assert set(answer) == {"OUTPUT"}  # the reference's shape: the status is not in the reply
+    activity = _device(tenant, "SRV-WEB-01")["activity"][-1]["detail"]
+    assert activity == "POST https://fw.acme.example/api/block?ttl=3600 -> 201"
     missing = tenant.call("invoke_url_via_agent", {**call, "http_method": "DELETE"})["data"][
         "TASK_RESULT"
     ]
-    assert missing["STATUS_CODE"] == 404 and "no http_responses entry" in missing["OUTPUT"]
-    activity = _device(tenant, "SRV-WEB-01")["activity"][-1]["detail"]
-    assert activity == "POST https://fw.acme.example/api/block?ttl=3600 -> 201"
+    assert "no http_responses entry" in missing["OUTPUT"]
 
 
 def test_execute_script_output(tenant: Tenant) -> None:
@@ -711,3 +710,56 @@ def test_query_semantics() -> None:
     assert compile_query("process.name endswith .EXE")(record)
     assert compile_query("missing != x")(record) and not compile_query("missing = x")(record)
     assert compile_query("host = 'WS-1' ws")(record)
+
+
+# --- the catalog and the tenant agree --------------------------------------------------------
+
+
+def _shape(value: Any) -> Any:
+    """Keys and JSON types of a value (a list by its first item; int and float are numbers)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "null" if value is None else type(value).__name__
+
+
+def _catalog_actions() -> dict[str, Any]:
+    from runtime.catalog import LOG360_CLOUD, load_catalog
+
+    return {entry.id: entry for entry in load_catalog().entries(LOG360_CLOUD)}
+
+
+def test_the_tenant_implements_exactly_the_catalog_actions() -> None:
+    assert set(ACTION_IDS) == set(_catalog_actions())
+
+
+@pytest.mark.parametrize("action", sorted(_catalog_actions()))
+def test_catalog_success_example_has_the_tenants_shape(action: str) -> None:
+    """What an author writes result paths against (the catalog's success example) has the
+    same keys and types as what the tenant answers for valid parameters."""
+    from engine_support import valid_params
+
+    entry = _catalog_actions()[action]
+    answer = Tenant.from_fixtures().call(action, valid_params(action))
+    assert _shape(answer) == _shape(entry.success_response)
+
+
+def test_connection_name_is_required_by_the_catalog_and_the_tenant() -> None:
+    """Invoke Url Via Agent: the catalog requires Connection Name, and the tenant answers
+    10001110 ('Missing Required Parameters') without one."""
+    from engine_support import valid_params
+
+    entry = _catalog_actions()["invoke_url_via_agent"]
+    assert "connection_name" in entry.parameters["required"]
+    params = {k: v for k, v in valid_params("invoke_url_via_agent").items()
+              if k != "connection_name"}
+    assert entry.parameter_checker.check(params) == [
+        "$: required property 'connection_name' not found"]
+    with pytest.raises(ActionError) as info:
+        Tenant.from_fixtures().call("invoke_url_via_agent", params)
+    assert info.value.code == "10001110"
