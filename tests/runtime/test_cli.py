@@ -383,10 +383,23 @@ def test_a_cycle_with_a_marked_start_is_a_warning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = write_json(tmp_path / "loop.json", {
-        "A": {"start": True, "type": "pass", "next": "B"}, "B": {"type": "pass", "next": "A"}})
+        "A": {"start": True, "type": "pass", "next": "B"},
+        "B": {"type": "branch", "conditions": [{"condition": "$.done == true", "next": "Out"}],
+              "default": "A"},
+        "Out": {"type": "success"}})
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 0
     assert "warning: [cycle.no-wait] A" in out
+
+
+def test_a_loop_that_can_never_end_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write_json(tmp_path / "loop.json", {
+        "A": {"start": True, "type": "pass", "next": "B"}, "B": {"type": "pass", "next": "A"}})
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert "error: [flow.never-ends] A" in out
 
 
 def test_missing_file_and_folder_are_exit_3(
