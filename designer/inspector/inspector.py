@@ -20,6 +20,7 @@ from designer.document import Change, rename_state
 from designer.inspector.multi_page import MultiPage
 from designer.inspector.playbook_page import PlaybookPage
 from designer.inspector.state_page import StatePage
+from designer.inspector.widgets import guard_wheel
 from runtime.model.states import catalog_id
 
 
@@ -39,6 +40,8 @@ class InspectorWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)
+        # Scrolling the form never changes a drop-down or number it passes over.
+        self._wheel_guard = guard_wheel(self.scroll_area)
         self.page: Any = None
         self._key: tuple[Any, ...] = ()
         self._last_state: str | None = None

@@ -7,6 +7,9 @@
 - :class:`~designer.inspector.widgets.reorder.ReorderList`: rows reordered by dragging a handle.
 - :class:`~designer.inspector.widgets.collapsible.Collapsible`: a titled, collapsible section.
 - :mod:`~designer.inspector.widgets.style`: shared colours and label helpers.
+- :func:`~designer.inspector.widgets.wheel.no_wheel_unless_focused` /
+  :func:`~designer.inspector.widgets.wheel.guard_wheel`: combos, spin boxes and sliders take
+  the mouse wheel only while focused, so the wheel scrolls the form around them.
 """
 
 from designer.inspector.widgets.code_editor import (
@@ -17,8 +20,9 @@ from designer.inspector.widgets.code_editor import (
 from designer.inspector.widgets.collapsible import Collapsible
 from designer.inspector.widgets.flow_layout import FlowLayout
 from designer.inspector.widgets.reorder import ReorderList
+from designer.inspector.widgets.wheel import guard_wheel, no_wheel_unless_focused
 
 __all__ = [
     "CodeEditor", "Collapsible", "FlowLayout", "FocusPlainTextEdit", "PygmentsHighlighter",
-    "ReorderList",
+    "ReorderList", "guard_wheel", "no_wheel_unless_focused",
 ]
