@@ -32,7 +32,7 @@ test: $(STAMP)
 # Pictures for the README and the guide, rendered offscreen from the current build.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
-	QT_QPA_PLATFORM=offscreen $(PY) -m designer.run.screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/run_screenshots.py
 	QT_QPA_PLATFORM=offscreen UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q \
 		tests/designer/test_inspector_screenshots.py
 

@@ -156,6 +156,9 @@ class MainWindow(QMainWindow):
         """Default layout: Problems beside Executions on the left, the execution screen low."""
         docks = run_ui.docks
         executions = docks["ExecutionsDock"]
+        # The left column runs the window's whole height, so the Executions list keeps its
+        # rows when the execution screen opens below the canvas.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(executions, self.problems_dock)
         self.problems_dock.show()
         executions.raise_()
@@ -169,7 +172,7 @@ class MainWindow(QMainWindow):
         """Give the canvas most of the window (applied once shown, when sizes are known)."""
         if self.run_ui.docks["ExecutionDock"].isVisible():
             self.run_ui.size_screen()
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [280, 420],
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [300, 420],
                          Qt.Orientation.Horizontal)
         QTimer.singleShot(0, self.canvas.zoom_to_fit)
 

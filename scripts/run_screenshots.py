@@ -1,7 +1,9 @@
-"""Screenshots of the run docks for the docs: ``python -m designer.run.screenshots [DIR]``.
+"""Screenshots of the run docks for the docs: ``python scripts/run_screenshots.py [DIR]``.
 
-Opens the designer's main window offscreen (1400 × 900) on the bundled examples with a
-temporary history and settings, and saves ``run-live.png`` (a run in progress, the graph
+Opens the designer's main window offscreen on the bundled examples with a temporary history
+and settings. First the whole window in its default layout during a run, at the two screen
+sizes it must fit (``main-running-1366x768.png`` and ``main-running-1440x900.png``); then, at
+1400 × 900 with the editing docks hidden, ``run-live.png`` (a run in progress, the graph
 colouring), ``run-details-inputs.png``, ``run-details-outputs.png``,
 ``run-details-applogs.png`` and ``run-details-oslogs.png`` (default ``docs/screenshots``).
 """
@@ -19,6 +21,8 @@ from typing import Any
 # The bundled examples as package data (a regular package: a real folder, in a wheel or bundle).
 EXAMPLES = Path(str(files("resources") / "examples"))
 SIZE = (1400, 900)
+#: The screens the default layout must fit (a small laptop and a common desktop).
+SCREEN_SIZES = ((1366, 768), (1440, 900))
 
 
 def _focus_run_docks(window: Any) -> None:
@@ -62,9 +66,35 @@ async def _finished(ui: Any, execution_id: str) -> None:
     await asyncio.sleep(0.3)
 
 
+async def shoot_default_layout(window: Any, out: Path, size: tuple[int, int]) -> Path:
+    """The whole window, default layout, ``size``, while a run of the triage example plays."""
+    ui = window.run_ui
+    window.resize(*size)
+    window.view_reset_layout()
+    window.open_path(EXAMPLES / "suspicious-logon-triage.playbook.json")
+    await asyncio.sleep(0.3)
+    window.context.set_profile("Risky logon")
+    ui.toolbar.set_log_level("DEBUG")
+    ui.toolbar.set_speed("realtime")
+    execution_id = ui.controller.run()
+    await asyncio.sleep(2.0)
+    ui.graph.select("Risk Score")
+    await asyncio.sleep(0.4)
+    path = out / f"main-running-{size[0]}x{size[1]}.png"
+    window.grab().save(str(path))
+    ui.controller.kill(execution_id)
+    await _finished(ui, execution_id)
+    ui.toolbar.set_speed(None)
+    ui.toolbar.set_log_level(None)
+    return path
+
+
 async def shoot(window: Any, out: Path) -> list[Path]:
     ui = window.run_ui
     saved: list[Path] = []
+    for size in SCREEN_SIZES:
+        saved.append(await shoot_default_layout(window, out, size))
+    window.resize(*SIZE)
 
     def grab(name: str) -> None:
         path = out / name
@@ -137,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.setApplicationName("run-docks")
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp))
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from designer.app import apply_scheme
 
     apply_scheme(app)

@@ -122,18 +122,24 @@ class RunUI(QObject):
             self.docks["ExecutionGraphDock"].raise_()
 
     def size_screen(self) -> None:
-        """Default sizes of the execution screen: a slim header, a third of the window's
-        height, and (side by side) the graph wider than the details."""
+        """Default sizes of the execution screen: a slim header, half the window's height
+        (Execution Details needs its fields and eight lines of a tab, also on a 768-pixel
+        screen), and (side by side) the graph wider than the details."""
         if self.docks["ExecutionDock"].isFloating():
             return
         self.window.resizeDocks(
             [self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"]],
-            [70, max(240, int(self.window.height() * 0.38))], Qt.Orientation.Vertical)
+            [self.header.sizeHint().height(), max(380, int(self.window.height() * 0.5))],
+            Qt.Orientation.Vertical)
         if self.pane_layout not in ("tabbed", "stacked"):
             width = self.window.width()
             self.window.resizeDocks(
                 [self.docks["ExecutionDetailsDock"], self.docks["ExecutionGraphDock"]],
-                [int(width * 0.42), int(width * 0.58)], Qt.Orientation.Horizontal)
+                [width // 2, width // 2], Qt.Orientation.Horizontal)
+        executions = self.docks["ExecutionsDock"]
+        if not executions.isFloating() and executions.isVisible():
+            self.window.resizeDocks([executions], [int(self.window.height() * 0.4)],
+                                    Qt.Orientation.Vertical)
 
     def replay(self, execution_id: str) -> QWidget:
         """Open a Replay window for an execution (non-modal)."""

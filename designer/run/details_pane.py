@@ -100,11 +100,14 @@ class DetailsPane(QWidget):
 
     def _build_body(self) -> QWidget:
         body = QWidget()
+        # Key and value on one line, two pairs a row: the fields take five short rows, so a
+        # low dock (a 768-pixel screen) still leaves the tabs most of its height.
         grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(3)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
         for index, field in enumerate(FIELDS):
             key = QLabel(field.upper())
+            key.setProperty("tone", "key")
             key.setStyleSheet("color: #6b7280; font-size: 8pt; font-weight: 600;")
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -113,10 +116,10 @@ class DetailsPane(QWidget):
             self.keys[field] = key
             span = 3 if field == "Status message" else 1
             row, col = (index // 2, (index % 2) * 2) if field != "Status message" else (5, 0)
-            grid.addWidget(key, row * 2, col, 1, span)
-            grid.addWidget(value, row * 2 + 1, col, 1, span)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(2, 1)
+            grid.addWidget(key, row, col, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, col + 1, 1, span)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.create_profile = QPushButton("+ Create Run Profile")
         self.create_profile.setToolTip("Create a run profile from the logged execution of "
                                        "this selection")

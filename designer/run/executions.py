@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +46,7 @@ from designer.run.status_delegate import (
     confirm_kill,
     kill_rect,
 )
-from designer.run.style import fmt_short_time, fmt_time, status_word
+from designer.run.style import fmt_short_time, fmt_time, short_id, status_word
 
 PAGE = 200
 COLUMNS = ("", "Session", "Time", "Profile")
@@ -89,7 +90,7 @@ class ExecutionsModel(QAbstractTableModel):
             return record
         if role == Qt.ItemDataRole.DisplayRole:
             if col == SESSION_COL:
-                return record.id
+                return short_id(record.id)  # the whole id is in the tooltip and searchable
             if col == TIME_COL:
                 return fmt_short_time(record.started)
             if col == PROFILE_COL:
@@ -103,7 +104,8 @@ class ExecutionsModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(record: Any) -> str:
-        text = f"{status_word(record.status)} · started {fmt_time(record.started)}"
+        text = f"Session {record.id}\n{status_word(record.status)} · started " \
+            f"{fmt_time(record.started)}"
         text += f" · log level {record.log_level}"
         if record.message:
             text += f"\n{record.message}"
@@ -177,6 +179,16 @@ class ExecutionsModel(QAbstractTableModel):
         return [i for i, r in enumerate(self._rows) if r.status == "running"]
 
 
+def time_column_width(view: QWidget) -> int:
+    """Room for ``22 Nov 14:03:22`` and a DEBUG / TRACE pill beside it, and no more."""
+    metrics = view.fontMetrics()
+    pill = QFont(view.font())
+    pill.setPointSizeF(max(6.5, pill.pointSizeF() - 1.5))
+    pill.setBold(True)
+    pill_width = QFontMetrics(pill).horizontalAdvance("TRACE") + 10
+    return metrics.horizontalAdvance("22 Nov 14:03:22") + pill_width + 8 + 10 + 4
+
+
 class ExecutionsPanel(QWidget):
     """The Executions dock's widget."""
 
@@ -212,10 +224,11 @@ class ExecutionsPanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(26)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
+        header.setMinimumSectionSize(24)
         header.setSectionResizeMode(STATUS_COL, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(STATUS_COL, 44)
+        header.resizeSection(STATUS_COL, 36)
         header.setSectionResizeMode(SESSION_COL, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(TIME_COL, 170)
+        header.resizeSection(TIME_COL, time_column_width(self.view))
         header.setStretchLastSection(True)
         self.view.clicked.connect(self._clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

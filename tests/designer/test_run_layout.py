@@ -1,0 +1,108 @@
+"""The main window's default layout during a run, at the screen sizes it must fit (1366 × 768
+and 1440 × 900), and the execution screen's layout buttons.
+
+The run is started as a person does (F5 on the window); what is checked is what the person
+sees: every Execution Details field and "+ Create Run Profile" wholly on screen, at least eight
+lines of the Inputs tab, the Executions list's session, time and log-level pill inside the list
+without scrolling sideways.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from test_run_support import QT_MARKS, example, qloop, settings_tmp, spin, store, wait_until
+
+from designer.run.status_delegate import SESSION_COL, TIME_COL
+
+pytestmark = QT_MARKS
+__all__ = ["qloop", "settings_tmp", "store"]
+
+
+def wholly_visible(widget: QWidget) -> bool:
+    """Shown, and not clipped by any parent (scroll areas, splitters, docks)."""
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def open_window(qtbot: Any, qloop: Any, store: Any, size: tuple[int, int],
+                playbook: str = "suspicious-logon-triage") -> Any:
+    from designer.main_window import MainWindow
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.open_path(example(playbook))
+    window.show()
+    qtbot.waitExposed(window)
+    spin(qloop, 0.2)
+    return window
+
+
+def press_f5_and_wait(qtbot: Any, qloop: Any, window: Any, profile: str) -> str:
+    ui = window.run_ui
+    window.context.set_profile(profile)
+    ui.toolbar.set_log_level("DEBUG")
+    started: list[str] = []
+    ui.controller.executionStarted.connect(started.append)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    wait_until(qloop, lambda: bool(started))
+    execution_id = started[0]
+    wait_until(qloop, lambda: (live := ui.controller.live(execution_id)) is not None
+               and live.confirmed, 20)
+    spin(qloop, 0.3)
+    return execution_id
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1440, 900)])
+def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
+    window = open_window(qtbot, qloop, store, size)
+    ui = window.run_ui
+    execution_id = press_f5_and_wait(qtbot, qloop, window, "Risky logon")
+    assert ui.screen.execution_id == execution_id
+    card = ui.graph.scene.item("Risk Score")
+    view = ui.graph.view
+    view.center_on("Risk Score")
+    spin(qloop, 0.1)
+    point = view.mapFromScene(card.sceneBoundingRect().center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    spin(qloop, 0.3)
+    details = ui.details
+    assert details.state == "Risk Score"
+
+    fields = [f for f in details.values if f != "Iteration"]
+    hidden = [f for f in fields if not (wholly_visible(details.keys[f])
+                                        and wholly_visible(details.values[f]))]
+    assert not hidden, f"fields cut off at {size}: {hidden}"
+    assert wholly_visible(details.create_profile), "+ Create Run Profile is clipped"
+    assert details.summary_scroll.verticalScrollBar().maximum() == 0, "fields scroll"
+
+    tree = details.inputs.tree
+    line = tree.fontMetrics().height()
+    assert tree.viewport().height() >= 8 * line, \
+        f"only {tree.viewport().height() / line:.1f} lines of the Inputs tab at {size}"
+
+    panel = ui.executions
+    assert ui.docks["ExecutionsDock"].isVisible()
+    list_view = panel.view
+    row = panel.model.row_of(execution_id)
+    assert row >= 0
+    assert panel.model.index(row, SESSION_COL).data() == execution_id[:8]
+    header = list_view.header() if hasattr(list_view, "header") else \
+        list_view.horizontalHeader()
+    right = header.sectionViewportPosition(TIME_COL) + header.sectionSize(TIME_COL)
+    assert right <= list_view.viewport().width(), "the time column runs out of the list"
+    # The pill is drawn in the time cell: the cell must hold the time and "DEBUG".
+    metrics = list_view.fontMetrics()
+    assert header.sectionSize(TIME_COL) >= metrics.horizontalAdvance("05 Dec 21:35:57") + \
+        metrics.horizontalAdvance("DEBUG")
+    assert list_view.visualRect(panel.model.index(row, SESSION_COL)).width() >= \
+        metrics.horizontalAdvance(execution_id[:8])
+    window.context.undo_stack.setClean()
+    ui.shutdown()
+    window.close()
+    QApplication.processEvents()
