@@ -221,9 +221,17 @@ def bench_layout(n: int = 1000) -> None:
     canvas_runs = [timed(lambda: layout_positions(editable))[1] for _ in range(5)]
     positions = layout_positions(editable)
     crossings = count_crossings(doc.definition, positions)
+    import runtime.layout as layered
+
+    rounds, layered.TRANSPOSE_ROUNDS = layered.TRANSPOSE_ROUNDS, 0
+    try:
+        sweeps_only = count_crossings(doc.definition, layout_positions(editable))
+    finally:
+        layered.TRANSPOSE_ROUNDS = rounds
     print(f"\nAuto-layout at {len(doc.definition):,} states: runtime.layout "
           f"{ms(min(runs))} (median {ms(statistics.median(runs))}); with card spacing "
-          f"{ms(min(canvas_runs))}; crossings {crossings}")
+          f"{ms(min(canvas_runs))}; crossings {crossings} (barycentre sweeps alone, without "
+          f"the transpose pass: {sweeps_only}; dot: 0)")
     bench = Bench(n)
     bench.scene.finish_build()
     from designer.document import Patch

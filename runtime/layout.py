@@ -6,7 +6,8 @@ edges from every action to one shared error handler make layered layouts explode
 
 Steps: the flow graph is built with networkx; back edges found by one DFS are reversed; each
 state gets the layer of its longest path from a root; edges spanning several layers get dummy
-nodes; a few barycentre sweeps order each layer to reduce crossings; coordinates come from the
+nodes; a few barycentre sweeps order each layer to reduce crossings, then a transpose pass
+swaps neighbours in a layer while that removes crossings (as dot does); coordinates come from the
 layer (x, flow runs left to right) and the order (y). Used by import and by the designer.
 """
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 COLUMN = 280.0
 ROW = 130.0
 SWEEPS = 4
+TRANSPOSE_ROUNDS = 24  # transpose passes stop earlier as soon as one changes nothing
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,36 @@ def _order_layers(
                 return sum(linked) / len(linked) if linked else float(current[node])
 
             layers[i].sort(key=key)
+    _transpose(layers, ups, downs)
     return layers
+
+
+def _crossings_between(upper: list[int], lower: list[int]) -> int:
+    """Crossings of the edges of two neighbouring nodes (``upper`` above ``lower``) toward one
+    adjacent layer, given the positions there of each node's neighbours."""
+    return sum(1 for p in upper for q in lower if p > q)
+
+
+def _transpose(
+    layers: list[list[object]], ups: dict[object, list[object]],
+    downs: dict[object, list[object]],
+) -> None:
+    """Swap neighbours within a layer while that removes crossings (dot's transpose step)."""
+    pos = {node: p for layer in layers for p, node in enumerate(layer)}
+    for _round in range(TRANSPOSE_ROUNDS):
+        improved = False
+        for layer in layers:
+            for j in range(len(layer) - 1):
+                a, b = layer[j], layer[j + 1]
+                au, bu = [pos[n] for n in ups[a]], [pos[n] for n in ups[b]]
+                ad, bd = [pos[n] for n in downs[a]], [pos[n] for n in downs[b]]
+                keep = _crossings_between(au, bu) + _crossings_between(ad, bd)
+                if keep and _crossings_between(bu, au) + _crossings_between(bd, ad) < keep:
+                    layer[j], layer[j + 1] = b, a
+                    pos[a], pos[b] = j + 1, j
+                    improved = True
+        if not improved:
+            return
 
 
 def layout_definition(

@@ -19,6 +19,7 @@ from designer.canvas.autolayout import layout_positions
 from designer.canvas.edges import EdgeItem
 from designer.canvas.notes import NoteItem
 from designer.canvas.ports import ADD_CONDITION, ADD_PATH, ports_of
+from designer.canvas.room import clear_paste_offset, dict_height, room_for_insert
 from designer.canvas.style import CARD_WIDTH, GRID, HEADER_HEIGHT
 from designer.document import (
     Patch,
@@ -84,6 +85,10 @@ class SceneEditor:
         edge = self.scene.edge_at(pos)
         if edge is not None:
             patch, name, text = insert_into(self.doc, entry, edge.source, edge.path, corner)
+            placed, moves = room_for_insert(self.doc, corner,
+                                            dict_height(patch.states[name] or {}))
+            patch.positions[name] = placed
+            patch.positions.update(moves)  # neighbours make room: still one undo step
         else:
             patch, name, text = add_state(self.doc, entry, corner)
         return self._created(patch, name, text)
@@ -228,7 +233,12 @@ class SceneEditor:
         moves = {n: p for n, p in positions.items() if self.doc.position(n) != p}
         if not moves:
             return False
-        return self._push(Patch(positions=moves), "Auto-layout")
+        done = self._push(Patch(positions=moves), "Auto-layout")
+        if done and not selection_only:
+            for view in self.scene.views():  # the whole laid-out playbook in view
+                if hasattr(view, "zoom_to_fit"):
+                    view.zoom_to_fit()
+        return done
 
     # -- notes -------------------------------------------------------------------------------------
     def add_note(self, pos: QPointF, text: str = "") -> str | None:
@@ -281,7 +291,8 @@ class SceneEditor:
 
     def _paste(self, states: dict[str, dict[str, Any]], positions: dict[str, Any],
                visible: QRectF | None, verb: str) -> list[str]:
-        offset = self._paste_offset(states, positions, visible)
+        offset = clear_paste_offset(self.doc, states, positions,
+                                    self._paste_offset(states, positions, visible))
         patch, mapping, _ = paste_states(self.doc, copy.deepcopy(states), positions, offset)
         count = len(mapping)
         if not self._push(patch, f"{verb} {count} state{'s' * (count != 1)}"):

@@ -18,6 +18,7 @@ from designer.canvas.minimap import Minimap
 from designer.canvas.scene import PlaybookScene
 from designer.canvas.search import find_states
 from designer.canvas.style import CARD_WIDTH, GRID, HEADER_HEIGHT, refresh_theme, theme
+from designer.document import Change
 
 LOD_SCALE = 0.35
 MIN_SCALE = 0.004
@@ -56,6 +57,7 @@ class CanvasView(QGraphicsView):
         scene.contentChanged.connect(self.minimap.schedule)
         self.rubberBandChanged.connect(self._on_rubber_band)
         scene.context.focusState.connect(self.focus_state)
+        scene.context.documentChanged.connect(self._on_document)
 
     # -- geometry helpers ------------------------------------------------------------------------
     def zoom(self) -> float:
@@ -130,6 +132,13 @@ class CanvasView(QGraphicsView):
 
     def zoom_to_fit(self) -> None:
         self._fit(self._scene.content_rect(), 1.0)
+
+    def _on_document(self, change: Change) -> None:
+        """A new, opened, imported or reverted document is shown whole (fit), now and again
+        once the view has its final size."""
+        if change.reset:
+            self.zoom_to_fit()
+            QTimer.singleShot(0, self, self.zoom_to_fit)
 
     def zoom_to_selection(self) -> None:
         rect = QRectF()
