@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
         for dock in self.findChildren(QDockWidget):
             if showing or dock.objectName() not in SCREEN_DOCKS:
                 dock.show()
+        self.run_ui.reset_layout()  # Details and Graph side by side again
         self._default_sizes()
 
     # -- file actions --------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from designer.run.controller import RunController
 from designer.run.details_pane import DetailsPane
 from designer.run.execution_view import (
+    DEFAULT_LAYOUT,
     LAYOUT_KEY,
     ExecutionHeader,
     ExecutionScreen,
@@ -68,6 +69,15 @@ class RunUI(QObject):
             self.docks[name] = self._dock(name, title, widget)
         self._place_docks()
         self.pane_layout = ""
+        self._arranging = False
+        # Dragging Details or Graph somewhere else changes the layout the header shows.
+        self._follow_timer = QTimer(self, singleShot=True, interval=0)
+        self._follow_timer.timeout.connect(self.follow_arrangement)
+        for name in ("ExecutionDetailsDock", "ExecutionGraphDock"):
+            dock = self.docks[name]
+            dock.installEventFilter(self)
+            dock.topLevelChanged.connect(lambda _f: self._follow_timer.start())
+            dock.dockLocationChanged.connect(lambda _a: self._follow_timer.start())
         self.set_pane_layout(saved_layout(), save=False)
         self._connect()
 
@@ -181,10 +191,75 @@ class RunUI(QObject):
         return self.controller.kill(target)
 
     def set_pane_layout(self, key: str, save: bool = True) -> None:
-        """Arrange Details and Graph side by side, stacked or tabbed (remembered)."""
+        """Arrange Details and Graph side by side, stacked or tabbed (remembered); the header
+        keeps its height, and the graph is fitted to its new size."""
+        self._arranging = True
+        try:
+            self._arrange(key)
+        finally:
+            self._arranging = False
+        self.pane_layout = key
+        self.header.set_layout_choice(key)
+        if save:
+            QSettings().setValue(LAYOUT_KEY, key)
+        if self.docks["ExecutionDock"].isVisible():
+            self.size_screen()
+            if key == "stacked":
+                details = self.docks["ExecutionDetailsDock"]
+                self.window.resizeDocks(
+                    [details, self.docks["ExecutionGraphDock"]],
+                    [details.height() // 2 + 1, details.height() // 2 + 1],
+                    Qt.Orientation.Vertical)
+        self.graph.refit()
+
+    def reset_layout(self) -> None:
+        """View → Reset Window Layout: the run docks back to their default arrangement."""
+        self.set_pane_layout(DEFAULT_LAYOUT)
+
+    def arrangement(self) -> str:
+        """How Details and Graph are placed now: ``side_by_side``, ``stacked``, ``tabbed``,
+        or "" (one closed or floating, or in different dock areas)."""
         window = self.window
         details = self.docks["ExecutionDetailsDock"]
         graph = self.docks["ExecutionGraphDock"]
+        docks = (details, graph)
+        if any(d.isFloating() or not d.toggleViewAction().isChecked() for d in docks):
+            return ""
+        if graph in window.tabifiedDockWidgets(details):
+            return "tabbed"
+        if window.dockWidgetArea(details) != window.dockWidgetArea(graph):
+            return ""
+        a, b = details.geometry(), graph.geometry()
+        if a.right() < b.left() or b.right() < a.left():
+            return "side_by_side"
+        if a.bottom() < b.top() or b.bottom() < a.top():
+            return "stacked"
+        return ""
+
+    def follow_arrangement(self) -> None:
+        """Highlight the layout button of what the user made by dragging docks."""
+        if self._arranging:
+            return
+        docks = (self.docks["ExecutionDetailsDock"], self.docks["ExecutionGraphDock"])
+        if not any(d.toggleViewAction().isChecked() for d in docks):
+            return  # the execution screen is not open: nothing to follow
+        key = self.arrangement()
+        self.header.set_layout_choice(key)
+        if key and key != self.pane_layout:
+            self.pane_layout = key
+            QSettings().setValue(LAYOUT_KEY, key)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show,
+                            QEvent.Type.Hide) and not self._arranging:
+            self._follow_timer.start()
+        return False
+
+    def _arrange(self, key: str) -> None:
+        window = self.window
+        details = self.docks["ExecutionDetailsDock"]
+        graph = self.docks["ExecutionGraphDock"]
+        closed = details.isHidden() and graph.isHidden()  # no execution open: stay closed
         for dock in (details, graph):
             if dock.isFloating():
                 dock.setFloating(False)
@@ -204,12 +279,9 @@ class RunUI(QObject):
             orientation = Qt.Orientation.Vertical if key == "stacked" else \
                 Qt.Orientation.Horizontal
             window.splitDockWidget(details, graph, orientation)
-            details.show()
-            graph.show()
-        self.pane_layout = key
-        self.header.set_layout_choice(key)
-        if save:
-            QSettings().setValue(LAYOUT_KEY, key)
+            if not closed:
+                details.show()
+                graph.show()
 
     def show_refusal(self, message: str) -> None:
         """Explain why a run did not start (non-blocking)."""

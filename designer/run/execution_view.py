@@ -85,6 +85,7 @@ class ExecutionHeader(QWidget):
         self.download.setToolTip("Download a ZIP holding one ZIP of OS logs per step")
         self.download.clicked.connect(self.download_os_logs)
         self.layout_buttons = QButtonGroup(self)
+        self.layout_buttons.setExclusive(False)  # none is checked for a layout of one's own
         chooser = QHBoxLayout()
         chooser.setSpacing(0)
         for key, glyph, tip in LAYOUTS:
@@ -137,6 +138,7 @@ class ExecutionHeader(QWidget):
         return hint
 
     def set_layout_choice(self, key: str) -> None:
+        """Highlight the button of ``key`` ("" highlights none)."""
         for button in self.layout_buttons.buttons():
             button.setChecked(button.property("layout") == key)
 

@@ -104,14 +104,13 @@ class ExecutionsModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(record: Any) -> str:
-        text = f"Session {record.id}\n{status_word(record.status)} · started " \
-            f"{fmt_time(record.started)}"
+        text = f"{status_word(record.status)} · started {fmt_time(record.started)}"
         text += f" · log level {record.log_level}"
         if record.message:
             text += f"\n{record.message}"
         if record.status == "running":
             text += "\nHover the indicator and click Kill to stop it."
-        return text
+        return text + f"\nSession {record.id}"
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._more

@@ -344,6 +344,10 @@ class GraphPane(QWidget):
         item = self.scene.item(name)
         return item.run_status if item is not None else None
 
+    def refit(self) -> None:
+        """Fit the graph again once the pane has its new size (after a layout switch)."""
+        self._fit_soon()
+
     def zoom_to_fit(self) -> None:
         """Fit the graph, and keep fitting it when the pane is resized."""
         self._auto_fit = True

@@ -106,3 +106,81 @@ def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
     ui.shutdown()
     window.close()
     QApplication.processEvents()
+
+
+def click_layout(qloop: Any, ui: Any, key: str) -> None:
+    button = ui.header.findChild(QWidget, f"Layout_{key}")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    spin(qloop, 0.2)
+
+
+def arrangement(window: Any, ui: Any) -> str:
+    details = ui.docks["ExecutionDetailsDock"]
+    graph = ui.docks["ExecutionGraphDock"]
+    if graph in window.tabifiedDockWidgets(details):
+        return "tabbed"
+    a, b = details.geometry(), graph.geometry()
+    if a.right() < b.left() or b.right() < a.left():
+        return "side_by_side"
+    return "stacked" if a.bottom() < b.top() or b.bottom() < a.top() else "?"
+
+
+def checked_layout(ui: Any) -> list[str]:
+    return [b.property("layout") for b in ui.header.layout_buttons.buttons() if b.isChecked()]
+
+
+def test_layout_buttons_keep_the_header_slim_and_refit_the_graph(qtbot, qloop, store):
+    window = open_window(qtbot, qloop, store, (1440, 900))
+    ui = window.run_ui
+    press_f5_and_wait(qtbot, qloop, window, "Benign user")
+    header = ui.docks["ExecutionDock"]
+    slim = header.height()
+    assert slim <= ui.header.sizeHint().height() + 40
+    QTest.mouseClick(ui.graph.zoom_in_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(ui.graph.zoom_in_button, Qt.MouseButton.LeftButton)
+    zoomed = ui.graph.view.zoom()
+    for key in ("stacked", "tabbed", "side_by_side", "stacked", "side_by_side"):
+        click_layout(qloop, ui, key)
+        assert arrangement(window, ui) == key
+        assert checked_layout(ui) == [key]
+        assert header.height() <= slim + 2, f"the header grew to {header.height()} ({key})"
+    assert ui.graph.view.zoom() != pytest.approx(zoomed), "the graph was not refitted"
+    ui.shutdown()
+    window.close()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")
+def test_highlight_follows_a_dragged_layout_and_reset_restores_run_docks(qtbot, qloop, store):
+    window = open_window(qtbot, qloop, store, (1440, 900))
+    ui = window.run_ui
+    press_f5_and_wait(qtbot, qloop, window, "Benign user")
+    details = ui.docks["ExecutionDetailsDock"]
+    graph = ui.docks["ExecutionGraphDock"]
+    # What dropping the graph's title bar on the details' does: the two become tabs.
+    window.tabifyDockWidget(details, graph)
+    spin(qloop, 0.2)
+    assert checked_layout(ui) == ["tabbed"]
+    # Dropping it below the details: stacked.
+    window.splitDockWidget(details, graph, Qt.Orientation.Vertical)
+    spin(qloop, 0.2)
+    assert arrangement(window, ui) == "stacked"
+    assert checked_layout(ui) == ["stacked"]
+    # Floated away: no button claims the layout.
+    graph.setFloating(True)
+    spin(qloop, 0.2)
+    assert checked_layout(ui) == []
+    ui.docks["ExecutionsDock"].close()
+
+    reset = window.actions_by_key["reset_layout"]
+    view_menu = window.menus["&View"]
+    assert reset in view_menu.actions()
+    reset.trigger()
+    spin(qloop, 0.3)
+    assert not graph.isFloating()
+    assert arrangement(window, ui) == "side_by_side"
+    assert checked_layout(ui) == ["side_by_side"]
+    assert ui.docks["ExecutionsDock"].isVisible()
+    assert ui.docks["ExecutionDock"].height() <= ui.header.sizeHint().height() + 40
+    assert details.height() >= 300
+    ui.shutdown()
+    window.close()
