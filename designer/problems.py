@@ -1,18 +1,22 @@
 """The Problems dock: validation errors and warnings, with rule code and state.
 
-It lists ``context.problems`` (refreshed by the debounced validator), errors first. Double-click
-selects the state and centres it on the canvas.
+It lists ``context.problems`` (refreshed by the debounced validator), errors first. The message
+comes first and wraps, sized to the dock's width, so it is what a narrow dock shows; state,
+field and rule code follow. A click (or moving with the arrow keys) selects the state; a double
+click or Enter also zooms the canvas to it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from designer.context import DesignerContext
 
-COLUMNS = ("", "Code", "State", "Field", "Message")
+COLUMNS = ("", "Message", "State", "Field", "Code")
+MESSAGE, STATE, FIELD, CODE = 1, 2, 3, 4
+MIN_MESSAGE_WIDTH = 220
 SEVERITY_COLOURS = {"error": "#e74c3c", "warning": "#f1c40f"}
 
 
@@ -38,32 +42,68 @@ class ProblemsWidget(QWidget):
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
         header = self.tree.header()
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 28), (1, 190), (2, 170), (3, 170)):
+        header.setStretchLastSection(False)
+        for col, width in ((0, 28), (STATE, 140), (FIELD, 120), (CODE, 190)):
             self.tree.setColumnWidth(col, width)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._select(item))
+        self.tree.itemClicked.connect(lambda item, _col: self._select(item))
         self.tree.itemDoubleClicked.connect(self._activated)
+        self.tree.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         context.problemsChanged.connect(self.refresh)
+        self._refreshing = False
         self.refresh()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_message_column()
+
+    def fit_message_column(self) -> None:
+        """The message takes the width the severity and state columns leave in view."""
+        room = self.tree.viewport().width() - self.tree.columnWidth(0) - self.tree.columnWidth(STATE)
+        self.tree.setColumnWidth(MESSAGE, max(MIN_MESSAGE_WIDTH, room))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.tree.currentItem() is not None):
+            self._activated(self.tree.currentItem(), MESSAGE)
+            return True
+        return False
+
     def refresh(self) -> None:
-        self.tree.clear()
-        items = []
-        for problem in self.context.problems:
-            item = QTreeWidgetItem(["", problem.code, problem.state or "(playbook)", problem.path,
-                                    problem.message])
-            item.setIcon(0, severity_icon(problem.severity))
-            item.setToolTip(0, problem.severity)
-            item.setToolTip(4, problem.message)
-            item.setData(0, Qt.ItemDataRole.UserRole, problem.state)
-            items.append(item)
-        self.tree.addTopLevelItems(items)
+        self._refreshing = True
+        try:
+            self.tree.clear()
+            self.tree.addTopLevelItems([self._item(p) for p in self.context.problems])
+        finally:
+            self._refreshing = False
+
+    @staticmethod
+    def _item(problem) -> QTreeWidgetItem:
+        texts = ["", problem.message, problem.state or "(playbook)", problem.path, problem.code]
+        item = QTreeWidgetItem(texts)
+        item.setIcon(0, severity_icon(problem.severity))
+        item.setToolTip(0, problem.severity)
+        item.setToolTip(MESSAGE, problem.message)
+        item.setData(0, Qt.ItemDataRole.UserRole, problem.state)
+        return item
+
+    def _select(self, item: QTreeWidgetItem | None) -> None:
+        """Select the problem's state (the canvas and Inspector follow); no zoom."""
+        if self._refreshing or item is None:
+            return
+        state = item.data(0, Qt.ItemDataRole.UserRole)
+        if state and state in self.context.document.definition:
+            self.context.select([state])
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        """Select the state and zoom the canvas to it."""
         state = item.data(0, Qt.ItemDataRole.UserRole)
         if state:
             self.context.select([state])

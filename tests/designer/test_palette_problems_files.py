@@ -13,7 +13,7 @@ from designer.context import DesignerContext
 from designer.document import EditableDocument, add_state
 from designer.files import FileController
 from designer.palette import MIME_STATE, PaletteWidget
-from designer.problems import ProblemsWidget
+from designer.problems import CODE, ProblemsWidget
 from designer.recovery import pending_recoveries
 from runtime.catalog import load_catalog
 
@@ -76,7 +76,7 @@ def test_problems_dock_lists_and_selects(qtbot, examples_dir) -> None:
     patch = add_state(context.document, context.catalog.entry("manage_service"), (0, 0))[0]
     context.push(patch, "Add")
     context.validate_now()
-    codes = {widget.tree.topLevelItem(i).text(1) for i in range(widget.tree.topLevelItemCount())}
+    codes = {widget.tree.topLevelItem(i).text(CODE) for i in range(widget.tree.topLevelItemCount())}
     assert {"schema.required", "state.unreachable", "on-error.endpoint-unguarded"} <= codes
     item = widget.tree.topLevelItem(0)
     with qtbot.waitSignal(context.focusState):
