@@ -58,8 +58,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("align", "&View", "Align to &Grid", "view_align_grid", "Ctrl+G"),
     ActionSpec("reset_layout", "&View", "&Reset Window Layout", "view_reset_layout", None,
                separator_before=True),
+    ActionSpec("guide", "&Help", "User &Guide", "help_guide", None, False,
+               "Open the user guide (docs/guide.md)"),
     ActionSpec("shortcuts", "&Help", "&Keyboard Shortcuts", "help_shortcuts", SK.HelpContents),
     ActionSpec("about", "&Help", "&About Playbook Studio", "help_about", None),
 )
 
 MENU_ORDER = ("&File", "&Edit", "&View", "&Run", "&Help")
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """The platform's Redo keys plus Ctrl+Y (people from other editors press it everywhere)."""
+    keys = QKeySequence.keyBindings(SK.Redo)
+    if QKeySequence("Ctrl+Y") not in keys:
+        keys.append(QKeySequence("Ctrl+Y"))
+    return keys

@@ -12,8 +12,8 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.actions import ACTIONS, MENU_ORDER, ActionSpec
+from designer.actions import ACTIONS, MENU_ORDER, ActionSpec, redo_shortcuts
 from designer.canvas import CanvasView, PlaybookScene
 from designer.context import DesignerContext
 from designer.definition_view import DefinitionView
@@ -38,6 +38,7 @@ from designer.problems import ProblemsWidget
 from designer.run import SCREEN_DOCKS
 
 LAYOUT_VERSION = 3
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guide.md"
 
 
 class MainWindow(QMainWindow):
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         undo = self.context.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.context.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcuts(redo_shortcuts())
         edit = self.menus["&Edit"]
         first = edit.actions()[0] if edit.actions() else None
         edit.insertActions(first, [undo, redo])
@@ -357,15 +358,34 @@ class MainWindow(QMainWindow):
         self.canvas.align_to_grid()
 
     # -- help -----------------------------------------------------------------------------------
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(action, keys) for every action with a shortcut, the run toolbar's included."""
+        actions = list(self.actions_by_key.values())
+        actions += [getattr(self.run_ui, key, None) for key in ("run_action", "kill_action")]
+        rows, seen = [], set()
+        for action in actions:
+            if action is None or id(action) in seen:
+                continue
+            seen.add(id(action))
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in action.shortcuts() if not k.isEmpty())
+            if keys:
+                rows.append((action.text().replace("&", ""), keys))
+        return rows
+
     def help_shortcuts(self) -> None:
-        lines = []
-        for action in self.actions_by_key.values():
-            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            if shortcut:
-                lines.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                             f"<td><b>{shortcut}</b></td></tr>")
+        lines = [f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>"
+                 for text, keys in self.shortcut_rows()]
         QMessageBox.information(self, "Keyboard shortcuts",
                                 "<table cellpadding=3>" + "".join(lines) + "</table>")
+
+    def help_guide(self) -> None:
+        """Open the user guide (docs/guide.md) in the desktop's viewer."""
+        if GUIDE.is_file() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(GUIDE))):
+            return
+        QMessageBox.information(self, "User guide",
+                                f"The user guide is docs/guide.md in the Playbook Studio "
+                                f"sources ({GUIDE}).")
 
     def help_about(self) -> None:
         QMessageBox.about(self, "About Playbook Studio",

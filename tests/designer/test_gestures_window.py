@@ -1,0 +1,72 @@
+"""Main-window parts of issue 16, item 5: Redo on Ctrl+Y, Help → User Guide, the shortcuts
+dialog listing Run and Kill, export checking errors before the dialect question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from designer.main_window import MainWindow
+from runtime.history import HistoryStore
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/suspicious-logon-triage.playbook.json"
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    win = MainWindow(store)
+    win.setProperty("quiet", True)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.wait(50)
+    yield win
+    win.context.undo_stack.setClean()
+    store.close()
+
+
+def test_ctrl_y_redoes(window):
+    assert window.open_path(EXAMPLE)
+    window.canvas.add_state_at_center("wait")
+    stack = window.context.undo_stack
+    count = stack.index()
+    view = window.canvas
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert stack.index() == count - 1
+    QTest.keyClick(view, Qt.Key.Key_Y, CTRL)
+    assert stack.index() == count
+
+
+def test_shortcuts_dialog_lists_run_and_kill(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda _parent, title, text, *a: shown.append(text)))
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas, Qt.Key.Key_F1)
+    assert len(shown) == 1
+    text = shown[0]
+    assert "<td>Run</td><td><b>F5</b></td>" in text
+    assert "<td>Kill</td><td><b>Shift+F5</b></td>" in text
+    assert "Ctrl+Y" in text
+
+
+def test_help_menu_opens_the_user_guide(window, monkeypatch):
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        staticmethod(lambda url: opened.append(url) or True))
+    help_menu = window.menus["&Help"]
+    guide = next(a for a in help_menu.actions() if a.text().replace("&", "") == "User Guide")
+    guide.trigger()
+    assert len(opened) == 1
+    assert opened[0].isLocalFile() and opened[0].toLocalFile().endswith("docs/guide.md")
+    assert Path(opened[0].toLocalFile()).is_file()
