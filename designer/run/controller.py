@@ -268,7 +268,7 @@ class RunController(QObject):
             if kind == "step":
                 row = event[2]
                 cur_rows.append(row)
-                inflight.pop(row[1], None)
+                inflight.pop(row.seq, None)
             elif kind == "step_started":
                 inflight[event[2]] = event
             elif kind == "log":

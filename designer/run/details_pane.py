@@ -4,8 +4,12 @@ At the top: name, type, session id, status, start, end, elapsed time, log level 
 message, then **+ Create Run Profile** (a profile that re-runs this step with its recorded
 input) and, for a Circuit step, **VIEW EXECUTION**. Below, four tabs: **Inputs**, **Outputs**
 (JSON as a tree or highlighted raw text; recorded only at DEBUG or TRACE, which a note says
-when they were not), **App Logs** and **OS Logs**. A step that is pending or still running
-has no details yet, and the pane says so instead of showing half a record.
+when they were not), **App Logs** and **OS Logs**. **Inputs** shows what the state received:
+for an action, a function or a circuit the *resolved* parameters it passed on (dynamic ``$.``
+values replaced by what they named), for any other state its input; **State input** and
+**Definition** (the parameters, or the state, as the playbook writes them) are one click away.
+A step that is pending or still running has no details yet, and the pane says so instead of
+showing half a record. Steps are :class:`~runtime.history.StepRow` records, read by name.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -33,9 +38,8 @@ from designer.document import Patch
 from designer.run.json_view import JsonView
 from designer.run.log_tabs import AppLogsTab, OsLogsTab
 from designer.run.style import IO_LEVELS, fmt_elapsed, fmt_time, status_colour, status_word
-from designer.run.trace import CHILD, CODE, ITERATION, MESSAGE, OUTPUT, SEQ, STATUS, TYPE
 from runtime.engine import profile_from_step
-from runtime.history import StepRecord
+from runtime.history import StepRow
 from runtime.model import RunProfile
 
 TRIGGER = "Trigger"
@@ -54,6 +58,78 @@ TYPE_WORDS = {
 def not_recorded(what: str, level: str) -> str:
     return (f"{what} were not recorded: this execution ran at log level {level}. "
             f"{what} are recorded only when the log level is DEBUG or TRACE.")
+
+
+TASK_TYPES = ("action", "function", "circuit")
+RECEIVED, STATE_INPUT, DEFINITION = "received", "state input", "definition"
+
+
+class InputsTab(QWidget):
+    """The Inputs tab: one JSON view and three views of a step's input to choose from.
+
+    ``Received`` is what the state worked with (an action's, function's or circuit's resolved
+    parameters; any other state's input), ``State input`` the data the state was given, and
+    ``Definition`` what the playbook says (the parameters as written, ``$.`` paths and all).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = JsonView()
+        self.buttons: dict[str, QPushButton] = {}
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for mode, text, tip in (
+            (RECEIVED, "Received", "What the state received: the resolved parameters of an "
+             "action, function or circuit; the input of any other state"),
+            (STATE_INPUT, "State input", "The data the state was given"),
+            (DEFINITION, "Definition", "The parameters as the playbook defines them"),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"Inputs{text.replace(' ', '')}")
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.setFlat(True)
+            button.clicked.connect(lambda _checked=False, m=mode: self.show_mode(m))
+            self.group.addButton(button)
+            self.buttons[mode] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+        self.values: dict[str, tuple[Any, str]] = {}
+        self.mode = RECEIVED
+
+    def set_views(self, views: dict[str, tuple[Any, str]]) -> None:
+        """Set what each mode shows, ``mode -> (value or None, note when None)``, and show the
+        mode chosen last (``Received`` when this step has no such mode). Modes left out are
+        hidden (all of them when only one is given)."""
+        self.values = views
+        for mode, button in self.buttons.items():
+            button.setVisible(mode in views and len(views) > 1)
+        self.show_mode(self.mode)
+
+    def set_note(self, note: str) -> None:
+        self.values = {RECEIVED: (None, note)}
+        for button in self.buttons.values():
+            button.setVisible(False)
+        self.view.set_note(note)
+
+    def show_mode(self, mode: str) -> None:
+        """Show one mode; the choice sticks for the next steps shown."""
+        self.mode = mode
+        if mode not in self.values:
+            mode = RECEIVED
+        self.buttons[mode].setChecked(True)
+        value, note = self.values.get(mode, (None, ""))
+        if value is None:
+            self.view.set_note(note)
+        else:
+            self.view.set_value(value)
 
 
 def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
@@ -81,7 +157,7 @@ class DetailsPane(QWidget):
         self.execution_id: str | None = None
         self.state: str | None = None
         self.iteration: int | None = None
-        self.row: tuple[Any, ...] | None = None
+        self.row: StepRow | None = None
         self.run_counter: Any = None
         self.profiles_allowed = True
         self.values: dict[str, QLabel] = {}
@@ -133,13 +209,14 @@ class DetailsPane(QWidget):
         buttons.addWidget(self.view_execution)
         buttons.addWidget(self.runs_hint, 1)
         buttons.addWidget(self.create_profile)
-        self.inputs = JsonView()
+        self.inputs_tab = InputsTab()
+        self.inputs = self.inputs_tab.view
         self.outputs = JsonView()
         self.app_logs = AppLogsTab(self.source)
         self.os_logs = OsLogsTab(self.source)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.inputs, "Inputs")
+        self.tabs.addTab(self.inputs_tab, "Inputs")
         self.tabs.addTab(self.outputs, "Outputs")
         self.tabs.addTab(self.app_logs, "App Logs")
         self.tabs.addTab(self.os_logs, "OS Logs")
@@ -194,7 +271,7 @@ class DetailsPane(QWidget):
         self._fill(name=TRIGGER, kind=f"Trigger ({doc.applies_to.replace('_', ' ')})",
                    status=record.status, started=record.started, ended=record.ended,
                    level=record.log_level, message=record.message or "", iteration=None)
-        self.inputs.set_note(TRIGGER_INPUTS)
+        self.inputs_tab.set_note(TRIGGER_INPUTS)
         if record.trigger_json is not None:
             self.outputs.set_value(json.loads(record.trigger_json))
         elif self.source.is_running(execution_id):
@@ -228,19 +305,18 @@ class DetailsPane(QWidget):
             return
         record = self.source.record(execution_id)
         level = record.log_level if record is not None else "INFO"
-        self._fill(name=state, kind=TYPE_WORDS.get(row[TYPE], row[TYPE]), status=row[STATUS],
-                   started=row[5], ended=row[6], level=level,
-                   message=self._status_message(row), iteration=row[ITERATION])
+        self._fill(name=state, kind=TYPE_WORDS.get(row.type, row.type), status=row.status,
+                   started=row.started, ended=row.ended, level=level,
+                   message=self._status_message(row), iteration=row.iteration)
         self._fill_io(row, level)
-        child = row[CHILD]
-        self.view_execution.setVisible(row[TYPE] == "circuit" and bool(child))
+        self.view_execution.setVisible(row.type == "circuit" and bool(row.child_execution))
         runs = 0
-        if row[ITERATION] is None:
+        if row.iteration is None:
             runs = (self.run_counter(state) if self.run_counter is not None
                     else self.source.run_count(execution_id, state))
         self.runs_hint.setText(f"Ran {runs:,} times in this session; showing the latest run."
                                if runs > 1 else "")
-        self.app_logs.show_for(execution_id, row[SEQ])
+        self.app_logs.show_for(execution_id, row.seq)
         self.os_logs.show_for(execution_id, row)
         self.stack.setCurrentIndex(1)
 
@@ -253,10 +329,11 @@ class DetailsPane(QWidget):
         self.tabs.setCurrentIndex(tab)
 
     @staticmethod
-    def _status_message(row: tuple[Any, ...]) -> str:
-        message = row[MESSAGE] or ""
-        code = row[CODE]
-        return f"{code}: {message}" if code and message else (code or message)
+    def _status_message(row: StepRow) -> str:
+        message = row.message or ""
+        code = row.error_code
+        text = f"{code}: {message}" if code and message else (code or message)
+        return f"{text} — {row.detail}" if row.detail else text
 
     def _fill(self, *, name: str, kind: str, status: str, started: float | None,
               ended: float | None, level: str, message: str, iteration: int | None) -> None:
@@ -277,23 +354,42 @@ class DetailsPane(QWidget):
         self.keys["Iteration"].setVisible(iteration is not None)
         self.create_profile.setEnabled(self.profiles_allowed)
 
-    def _fill_io(self, row: tuple[Any, ...], level: str) -> None:
+    def _fill_io(self, row: StepRow, level: str) -> None:
         recorded = level.upper() in IO_LEVELS
-        if row[13] is not None:
-            self.inputs.set_value(json.loads(row[13]))
+        none = (not_recorded("Inputs", level) if not recorded else
+                "No inputs were recorded for this step.")
+        state_input = (json.loads(row.input_json) if row.input_json is not None else None, none)
+        definition = self._definition(row)
+        if row.type in TASK_TYPES:
+            params = json.loads(row.params_json) if row.params_json is not None else None
+            note = none if not recorded else (
+                "No parameters were passed on: the step failed before it resolved them.")
+            self.inputs_tab.set_views({RECEIVED: (params, note), STATE_INPUT: state_input,
+                                       DEFINITION: definition})
         else:
-            self.inputs.set_note(not_recorded("Inputs", level) if not recorded else
-                                 "No inputs were recorded for this step.")
-        if row[OUTPUT] is not None:
-            self.outputs.set_value(json.loads(row[OUTPUT]))
+            self.inputs_tab.set_views({RECEIVED: state_input, DEFINITION: definition})
+        if row.output_json is not None:
+            self.outputs.set_value(json.loads(row.output_json))
         elif not recorded:
             self.outputs.set_note(not_recorded("Outputs", level))
-        elif row[STATUS] in ("failed", "killed"):
-            what = "failed" if row[STATUS] == "failed" else "was killed"
+        elif row.status in ("failed", "killed"):
+            what = "failed" if row.status == "failed" else "was killed"
             self.outputs.set_note(f"No outputs: the step {what}"
-                                  + (f" ({row[CODE]})." if row[CODE] else "."))
+                                  + (f" ({row.error_code})." if row.error_code else "."))
         else:
             self.outputs.set_note("No outputs were recorded for this step.")
+
+    def _definition(self, row: StepRow) -> tuple[Any, str]:
+        """The state as the open playbook defines it: a task state's parameters as written,
+        else the whole state."""
+        doc = self.context.document.doc if self.context is not None else None
+        state = doc.definition.get(row.state) if doc is not None else None
+        if state is None:
+            return None, f"{row.state!r} is not in the open playbook."
+        data = state.model_dump(mode="json", exclude_none=True)
+        if row.type in TASK_TYPES:
+            return data.get("parameters") or {}, ""
+        return data, ""
 
     def allow_profiles(self, allowed: bool) -> None:
         """+ Create Run Profile adds to the open playbook, so it is off in a sub-playbook."""
@@ -305,8 +401,8 @@ class DetailsPane(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
     def _view_execution(self) -> None:
-        if self.row is not None and self.row[CHILD]:
-            self.viewExecutionRequested.emit(self.row[CHILD], self.row[2])
+        if self.row is not None and self.row.child_execution:
+            self.viewExecutionRequested.emit(self.row.child_execution, self.row.state)
 
     def create_run_profile(self) -> str | None:
         """Ask for a Profile Name and add the profile to the document (undoable)."""
@@ -329,7 +425,7 @@ class DetailsPane(QWidget):
 
                 profile.name = unique_profile_name(doc, name)
         else:
-            profile = profile_from_step(doc, name, StepRecord(*self.row), record)
+            profile = profile_from_step(doc, name, self.row, record)
         profiles = [p.model_dump(mode="json", exclude_none=True) for p in doc.run_profiles]
         profiles.append(profile.model_dump(mode="json", exclude_none=True))
         if not self.context.push(Patch(profiles=profiles), f"Create run profile {profile.name}"):

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from designer.canvas.view import LOD_SCALE
 from designer.run.iterator import IteratorIndex
 from designer.run.style import run_caption
-from designer.run.trace import STARTED, ExecutionTrace
+from designer.run.trace import ExecutionTrace
 
 PAGE_ROWS = 5000
 BADGE_INTERVAL = 0.25  # seconds between repaints of a running Batch's success count
@@ -264,7 +264,7 @@ class GraphPane(QWidget):
                 self._set(name, "running", run_caption("running", execution_id, started))
             elif row is not None:
                 status = self.trace.status(name) or "success"
-                self._set(name, status, run_caption(status, execution_id, row[STARTED]))
+                self._set(name, status, run_caption(status, execution_id, row.started))
             else:
                 self._set(name, "pending" if self._pending_marked else None, None)
             self._badge(item, name)

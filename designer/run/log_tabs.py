@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from designer.run.json_view import mono_font
 from designer.run.style import fmt_time
-from runtime.history import HistoryError, write_logs_csv, write_os_logs_zip
+from runtime.history import HistoryError, StepRow, write_logs_csv, write_os_logs_zip
 
 OS_NOT_AVAILABLE = "OS Logs not available for this selection"
 LEVEL_COLOURS = {"ERROR": "#d63c3c", "WARN": "#c27c0e", "DEBUG": "#6b7280", "TRACE": "#9aa3ad"}
@@ -196,17 +196,17 @@ class OsLogsTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
 
-    def show_for(self, execution_id: str | None, row: tuple[Any, ...] | None) -> None:
-        """Show the OS logs of a step row (None: the trigger or nothing selected)."""
+    def show_for(self, execution_id: str | None, row: StepRow | None) -> None:
+        """Show the OS logs of a step record (None: the trigger or nothing selected)."""
         self.execution_id = execution_id
         self.text.clear()
-        if execution_id is None or row is None or row[3] != "function":
+        if execution_id is None or row is None or row.type != "function":
             self._note(OS_NOT_AVAILABLE)
             return
         if self.source.store is None:
             self._note("OS logs are kept in the execution history, which is not open.")
             return
-        chunks = self.source.os_logs(execution_id, row[1])
+        chunks = self.source.os_logs(execution_id, row.seq)
         if not chunks:
             running = self.source.is_running(execution_id)
             self._note("OS logs are available once the execution completes." if running

@@ -13,12 +13,13 @@ from typing import Any
 
 from designer.run.controller import RunController
 from designer.run.live import LiveExecution
-from designer.run.trace import ITERATION, SEQ, STATE, iterations_of, pick_step, record_tuple
+from designer.run.trace import iterations_of, pick_step, record_tuple
 from runtime.history import (
     ExecutionRecord,
     HistoryError,
     LogRecord,
     OsLogRecord,
+    StepRow,
     default_worker,
 )
 
@@ -92,7 +93,7 @@ class ExecutionSource:
         return replace(stored, status=live.status, message=live.message, ended=live.ended,
                        completed=completed)
 
-    def rows(self, execution_id: str) -> list[tuple[Any, ...]]:
+    def rows(self, execution_id: str) -> list[StepRow]:
         """Every step row, in the order they finished (live) or by seq (store)."""
         live = self.live(execution_id)
         if live is not None:
@@ -103,7 +104,7 @@ class ExecutionSource:
 
     def rows_page(
         self, execution_id: str, after_seq: int | None, limit: int
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[StepRow]:
         """A page of stored step rows by seq (for loading a long execution in slices)."""
         if self.store is None:
             return []
@@ -112,7 +113,7 @@ class ExecutionSource:
 
     def step(
         self, execution_id: str, state: str, iteration: int | None = None
-    ) -> tuple[Any, ...] | None:
+    ) -> StepRow | None:
         """The latest step of a state (in one Batch iteration when given)."""
         live = self.live(execution_id)
         if live is not None:
@@ -122,17 +123,17 @@ class ExecutionSource:
         steps = self.reader.steps(execution_id, state=state, iteration=iteration)
         return record_tuple(steps[-1]) if steps else None
 
-    def step_by_seq(self, execution_id: str, seq: int) -> tuple[Any, ...] | None:
+    def step_by_seq(self, execution_id: str, seq: int) -> StepRow | None:
         live = self.live(execution_id)
         if live is not None:
-            return next((r for r in live.rows if r[SEQ] == seq), None)
+            return next((r for r in live.rows if r.seq == seq), None)
         found = self.reader.step(execution_id, seq) if self.store is not None else None
         return record_tuple(found) if found is not None else None
 
     def run_count(self, execution_id: str, state: str) -> int:
         live = self.live(execution_id)
         if live is not None:
-            return sum(1 for r in live.rows if r[STATE] == state)
+            return sum(1 for r in live.rows if r.state == state)
         return self.reader.count_steps(execution_id, state=state) if self.store else 0
 
     def iterations(self, execution_id: str, state: str) -> list[int]:
@@ -178,5 +179,5 @@ class ExecutionSource:
     def children(self, execution_id: str) -> list[ExecutionRecord]:
         return self.reader.children(execution_id) if self.store is not None else []
 
-    def in_batch(self, row: tuple[Any, ...] | None) -> bool:
-        return row is not None and row[ITERATION] is not None
+    def in_batch(self, row: StepRow | None) -> bool:
+        return row is not None and row.iteration is not None

@@ -17,6 +17,8 @@ from runtime.history.records import (
     OsLogRecord,
     StateSummary,
     StepRecord,
+    StepRow,
+    step_row,
 )
 from runtime.history.schema import LOG_COLUMNS, OS_LOG_COLUMNS, SCHEMA_VERSION, STEP_COLUMNS
 from runtime.history.store import HISTORY_ENV, HistoryStore, default_history_path, default_worker
@@ -35,8 +37,10 @@ __all__ = [
     "OsLogRecord",
     "StateSummary",
     "StepRecord",
+    "StepRow",
     "default_history_path",
     "default_worker",
+    "step_row",
     "write_logs_csv",
     "write_os_logs_zip",
 ]

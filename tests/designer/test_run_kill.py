@@ -108,7 +108,7 @@ def test_filter_and_search_the_executions(qtbot, qloop, store):
     second = win.run("Incident service down")
     panel = win.ui.executions
     assert [panel.model.record(r).id for r in range(panel.model.rowCount())] == [second, first]
-    panel.status_filter.setCurrentIndex(panel.status_filter.findData("partial"))
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("failed"))
     assert [panel.model.record(r).id for r in range(panel.model.rowCount())] == [second]
     panel.status_filter.setCurrentIndex(0)
     panel.search.setText(first[:6])

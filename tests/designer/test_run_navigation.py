@@ -29,6 +29,7 @@ def test_iterator_index_steps_through_batch_iterations(qtbot, qloop, store):
     assert iterator.iterations == [0, 1, 2, 3, 4]
     assert iterator.number.text() == "0"
     assert details.values["Iteration"].text() == "0"
+    details.inputs_tab.buttons["state input"].click()  # an action: Received is its parameters
     assert details.inputs.value()["batch_index"] == 0
     first_source = details.inputs.value()["source"]
 
