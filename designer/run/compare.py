@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
@@ -66,6 +67,22 @@ def differences(doc: Any, trace_a: ExecutionTrace, trace_b: ExecutionTrace) -> l
         if status_a != status_b or output_differs:
             found.append(Difference(name, status_a, status_b, output_differs))
     return found
+
+
+def differ_text(count: int) -> str:
+    """``No differences.``, ``1 state differs.``, ``3 states differ.``"""
+    if count == 0:
+        return "No differences."
+    return "1 state differs." if count == 1 else f"{count:,} states differ."
+
+
+def add_close_keys(dialog: QDialog) -> None:
+    """Esc and Ctrl+W close a run window, wherever its focus is (the graphs take Esc for
+    clearing their selection otherwise)."""
+    for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+        shortcut = QShortcut(keys, dialog)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(dialog.close)
 
 
 class CompareView(QWidget):
@@ -141,9 +158,7 @@ class CompareView(QWidget):
                 parts.append("The playbook changed between these executions.")
             if not (record_a.records_io and record_b.records_io):
                 parts.append("Outputs are compared only when both ran at DEBUG or TRACE.")
-        count = len(self.diffs)
-        parts.append("No differences." if count == 0 else
-                     f"{count} state{'s' if count != 1 else ''} differ.")
+        parts.append(differ_text(len(self.diffs)))
         return " ".join(parts)
 
     def focus(self, name: str) -> None:
@@ -163,3 +178,4 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.view)
+        add_close_keys(self)

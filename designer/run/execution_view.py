@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -37,12 +38,19 @@ from designer.run.style import IO_LEVELS, fmt_time, status_colour, status_word
 from runtime.history import HistoryError, write_os_logs_zip
 
 LAYOUT_KEY = "run/executionLayout"
+NO_OS_LOGS = ("This execution has no OS logs: none of its steps wrote to standard output or "
+              "standard error (only Function steps do).")
 LAYOUTS = (("side_by_side", "▥", "Side by side"), ("stacked", "▤", "Stacked"),
            ("tabbed", "▭", "Tabbed"))
 DEFAULT_LAYOUT = "side_by_side"
 WIDE_HEADER = 1000
 HEADER_FIELDS = ("SESSION", "STATUS", "STARTED", "COMPLETED", "PLAYBOOK", "JOB SERVER",
                  "WORKER", "LOG LEVEL")
+
+
+def tell(parent: QWidget, title: str, text: str) -> None:
+    """An information window (a function so tests can see what it said)."""
+    QMessageBox.information(parent, title, text)
 
 
 def saved_layout() -> str:
@@ -174,7 +182,12 @@ class ExecutionHeader(QWidget):
         self.download.setVisible(record.log_level.upper() in IO_LEVELS and finished)
 
     def download_os_logs(self) -> Any:
+        """Save every step's OS logs as one ZIP of ZIPs; an execution without any says so
+        instead of saving an empty archive."""
         if self.execution_id is None:
+            return None
+        if not self.source.os_logs(self.execution_id):
+            tell(self, "Download OS Logs", NO_OS_LOGS)
             return None
         out = ask_save_path(self, "Download OS Logs", f"{self.execution_id}-os-logs.zip",
                             "ZIP archives (*.zip)")

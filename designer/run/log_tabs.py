@@ -3,12 +3,15 @@
 App Logs lists the selected step's log lines (the whole execution's for the trigger), with a
 search bar and **Download CSV** (``runtime.history.write_logs_csv``, the same search applied).
 OS Logs shows a Function step's standard output and error; every other selection says "OS Logs
-not available for this selection", as the reference does. OS logs are downloaded only all
-together, as one ZIP holding a ZIP per step (``write_os_logs_zip``).
+not available for this selection", as the reference does; its Download ZIP saves that step's
+OS logs under a name of their own (``<session>-0001-Extract_indicators-os-logs.zip``).
+DOWNLOAD OS LOGS in the execution header saves the whole execution's, as one ZIP holding a ZIP
+per step (``write_os_logs_zip``).
 """
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from designer.run.json_view import mono_font
 from designer.run.style import fmt_time
-from runtime.history import HistoryError, StepRow, write_logs_csv, write_os_logs_zip
+from runtime.history import HistoryError, StepRow, write_logs_csv
+from runtime.history.export import inner_zip_name
 
 OS_NOT_AVAILABLE = "OS Logs not available for this selection"
 LEVEL_COLOURS = {"ERROR": "#d63c3c", "WARN": "#c27c0e", "DEBUG": "#6b7280", "TRACE": "#9aa3ad"}
@@ -103,6 +107,13 @@ class AppLogsTab(QWidget):
         layout.addWidget(self.stack, 1)
 
     def show_for(self, execution_id: str | None, seq: int | None) -> None:
+        """Show a step's lines (the execution's for None); another execution starts with an
+        empty search (a search typed for one session would hide the next one's lines)."""
+        if execution_id != self.execution_id and self.search.text():
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self._debounce.stop()
         self.execution_id, self.seq = execution_id, seq
         self.reload()
 
@@ -167,7 +178,8 @@ class AppLogsTab(QWidget):
 
 
 class OsLogsTab(QWidget):
-    """A Function step's stdout / stderr, and Download ZIP of all OS logs of the execution."""
+    """A Function step's stdout / stderr, and Download ZIP of this step's OS logs (named after
+    the step; DOWNLOAD OS LOGS in the header saves the whole execution's)."""
 
     downloaded = Signal(str)
 
@@ -175,13 +187,14 @@ class OsLogsTab(QWidget):
         super().__init__(parent)
         self.source = source
         self.execution_id: str | None = None
+        self.step: Any = None
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setFont(mono_font())
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.note = _note_label()
         self.download = QPushButton("Download ZIP")
-        self.download.setToolTip("Download the OS logs of every step of this execution: one "
-                                 "ZIP holding a ZIP per step")
+        self.download.setToolTip("Download this step's OS logs (standard output and standard "
+                                 "error) as a ZIP")
         self.download.clicked.connect(self.download_zip)
         self.caption = QLabel()
         self.caption.setStyleSheet("color: #6b7280;")
@@ -199,6 +212,7 @@ class OsLogsTab(QWidget):
     def show_for(self, execution_id: str | None, row: StepRow | None) -> None:
         """Show the OS logs of a step record (None: the trigger or nothing selected)."""
         self.execution_id = execution_id
+        self.step = row
         self.text.clear()
         if execution_id is None or row is None or row.type != "function":
             self._note(OS_NOT_AVAILABLE)
@@ -226,27 +240,44 @@ class OsLogsTab(QWidget):
     def _note(self, text: str) -> None:
         self.note.setText(text)
         self.caption.setText("")
-        self.download.setVisible(text != OS_NOT_AVAILABLE and self.execution_id is not None)
+        self.download.setVisible(False)  # nothing to download for this selection
         self.stack.setCurrentWidget(self.note)
 
     def note_text(self) -> str:
         return self.note.text() if self.stack.currentWidget() is self.note else ""
 
     def download_zip(self) -> Path | None:
-        if self.execution_id is None:
+        """Save this step's OS logs as ``<session>-<seq>-<state>-os-logs.zip`` holding
+        ``stdout.txt`` and ``stderr.txt``."""
+        if self.execution_id is None or self.step is None:
             return None
-        suggested = f"{self.execution_id}-os-logs.zip"
-        out = ask_save_path(self, "Download OS Logs", suggested, "ZIP archives (*.zip)")
+        seq, state = self.step[1], self.step[2]  # the step record's seq and state
+        suggested = f"{self.execution_id}-{step_file_stem(seq, state)}-os-logs.zip"
+        out = ask_save_path(self, "Download OS Logs of a Step", suggested,
+                            "ZIP archives (*.zip)")
         if out is None:
             return None
         if out.suffix.lower() != ".zip":
             out = out.with_suffix(".zip")
         try:
-            count = write_os_logs_zip(self.source.store, self.execution_id, out)
+            chunks = self.source.os_logs(self.execution_id, seq)
+            write_step_os_logs_zip(chunks, out)
         except (HistoryError, OSError) as exc:
             self.caption.setText(f"Download failed: {exc}")
             return None
-        self.caption.setText(f"OS logs of {count} step{'s' if count != 1 else ''} saved to "
-                             f"{out.name}")
+        self.caption.setText(f"OS logs of {state} saved to {out.name}")
         self.downloaded.emit(str(out))
         return out
+
+
+def step_file_stem(seq: int, state: str) -> str:
+    """``0001-Extract_indicators``: the step's name in file names (as inside the whole ZIP)."""
+    return inner_zip_name(seq, state).removesuffix(".zip")
+
+
+def write_step_os_logs_zip(chunks: list[Any], out: Path) -> None:
+    """One step's OS logs as a ZIP of ``stdout.txt`` and ``stderr.txt``."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for stream in ("stdout", "stderr"):
+            archive.writestr(f"{stream}.txt",
+                             "".join(c.text for c in chunks if c.stream == stream))

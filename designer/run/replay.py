@@ -235,6 +235,9 @@ class ReplayDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.view)
+        from designer.run.compare import add_close_keys
+
+        add_close_keys(self)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.view.pause()

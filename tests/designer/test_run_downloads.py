@@ -1,6 +1,7 @@
-"""Downloads from the execution screen: App Logs as CSV (searched), OS logs as one ZIP of
-per-step ZIPs from the OS Logs tab and from DOWNLOAD OS LOGS (shown only at DEBUG / TRACE and
-only once the execution is over)."""
+"""Downloads from the execution screen: App Logs as CSV (searched), a step's OS logs from the
+OS Logs tab (a file named after the step), and every step's as one ZIP of per-step ZIPs from
+DOWNLOAD OS LOGS (shown only at DEBUG / TRACE and only once the execution is over; an execution
+without OS logs says so instead of saving an empty ZIP)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,24 @@ import io
 import zipfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store, wait_until
 
 pytestmark = QT_MARKS
 __all__ = ["qloop", "settings_tmp", "store"]
 
 
-def save_to(monkeypatch, path: Path) -> list[str]:
-    """Answer the save dialog with ``path``; returns the dialog titles asked."""
+def save_to(monkeypatch, path: Path, suggested_names: list[str] | None = None) -> list[str]:
+    """Answer the save dialog with ``path``; returns the dialog titles asked (and collects
+    the suggested file names in ``suggested_names``)."""
     asked: list[str] = []
 
     def fake(parent, title, suggested, filters):  # noqa: ANN001 - Qt's signature
         asked.append(title)
+        if suggested_names is not None:
+            suggested_names.append(suggested)
         assert suggested.endswith((".csv", ".zip"))
         return str(path), filters
 
@@ -73,28 +79,54 @@ def inner_files(path: Path) -> dict[str, dict[str, str]]:
         return found
 
 
-def test_os_logs_download_as_one_zip_of_zips(qtbot, qloop, store, tmp_path, monkeypatch):
+def test_os_logs_download_a_step_and_the_whole_execution(qtbot, qloop, store, tmp_path,
+                                                         monkeypatch):
     win = RunWindow(qtbot, qloop, store, example("phishing-response"))
-    win.run("Reported phish")  # DEBUG
+    execution_id = win.run("Reported phish")  # DEBUG
     win.ui.graph.select("Extract indicators")
     tab = win.ui.details.os_logs
     win.ui.details.tabs.setCurrentWidget(tab)
     assert tab.download.isVisible()
-    out = tmp_path / "os-logs.zip"
-    assert save_to(monkeypatch, out) == []
-    tab.download.click()
-    files = inner_files(out)
-    assert list(files) == ["0001-Extract_indicators.zip"]
-    assert "found 1 url(s)" in files["0001-Extract_indicators.zip"]["stdout.txt"]
-    assert "stderr.txt" in files["0001-Extract_indicators.zip"]
+    out = tmp_path / "step.zip"
+    names: list[str] = []
+    assert save_to(monkeypatch, out, names) == []
+    QTest.mouseClick(tab.download, Qt.MouseButton.LeftButton)
+    assert names == [f"{execution_id}-0001-Extract_indicators-os-logs.zip"], \
+        "the step's ZIP is named after the step, not like the whole execution's"
+    with zipfile.ZipFile(out) as step_zip:
+        step_files = {n: step_zip.read(n).decode() for n in step_zip.namelist()}
+    assert "found 1 url(s)" in step_files["stdout.txt"]
+    assert "stderr.txt" in step_files
 
     header = win.ui.header
     assert header.download.isVisible(), "DEBUG and completed: DOWNLOAD OS LOGS is shown"
     again = tmp_path / "header.zip"
-    asked = save_to(monkeypatch, again)
-    header.download.click()
+    names.clear()
+    asked = save_to(monkeypatch, again, names)
+    QTest.mouseClick(header.download, Qt.MouseButton.LeftButton)
     assert asked == ["Download OS Logs"]
-    assert inner_files(again) == files
+    assert names == [f"{execution_id}-os-logs.zip"]
+    files = inner_files(again)
+    assert list(files) == ["0001-Extract_indicators.zip"]
+    assert files["0001-Extract_indicators.zip"] == step_files
+    win.close()
+
+
+def test_download_os_logs_without_any_says_so(qtbot, qloop, store, tmp_path, monkeypatch):
+    win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
+    win.ui.toolbar.set_log_level("DEBUG")
+    execution_id = win.run("Risky logon")
+    assert store.os_logs(execution_id) == [], "no Function step: no OS logs"
+    header = win.ui.header
+    assert header.download.isVisible()
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda _parent, _title, text, *a: told.append(text)))
+    asked = save_to(monkeypatch, tmp_path / "empty.zip")
+    QTest.mouseClick(header.download, Qt.MouseButton.LeftButton)
+    assert asked == [], "no file is asked for"
+    assert not (tmp_path / "empty.zip").exists()
+    assert told and "no OS logs" in told[0]
     win.close()
 
 
@@ -123,4 +155,24 @@ def test_log_level_override_records_inputs(qtbot, qloop, store):
     win.ui.graph.select("Risk Score")
     assert isinstance(win.ui.details.inputs.value(), dict)
     assert win.ui.header.download.isVisible()
+    win.close()
+
+
+def test_app_logs_search_is_cleared_when_another_execution_is_opened(qtbot, qloop, store):
+    win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
+    first = win.run("Offline host")
+    second = win.run("Risky logon")
+    panel = win.ui.executions
+    rect = panel.view.visualRect(panel.model.index(panel.model.row_of(first), 1))
+    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert win.ui.screen.execution_id == first
+    logs = win.ui.details.app_logs
+    win.ui.details.tabs.setCurrentWidget(logs)
+    QTest.keyClicks(logs.search, "no such words anywhere")
+    wait_until(qloop, lambda: logs.lines_shown() == [])
+    rect = panel.view.visualRect(panel.model.index(panel.model.row_of(second), 1))
+    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert win.ui.screen.execution_id == second
+    assert logs.search.text() == ""
+    assert logs.lines_shown() == [line.message for line in store.logs(second)]
     win.close()

@@ -80,3 +80,32 @@ def test_compare_marks_states_whose_status_or_output_differ(qtbot, qloop, store)
     dialog.close()
     same.close()
     win.close()
+
+
+def test_compare_and_replay_close_on_esc_and_ctrl_w(qtbot, qloop, store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from designer.run.compare import differ_text
+
+    NO_MODIFIER, CTRL = Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier  # noqa: N806
+    win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
+    risky = win.run("Risky logon")
+    benign = win.run("Benign user")
+    for open_window, key, modifier in (
+            (lambda: win.ui.compare(benign, risky), Qt.Key.Key_Escape, NO_MODIFIER),
+            (lambda: win.ui.compare(benign, risky), Qt.Key.Key_W, CTRL),
+            (lambda: win.ui.replay(risky), Qt.Key.Key_Escape, NO_MODIFIER),
+            (lambda: win.ui.replay(risky), Qt.Key.Key_W, CTRL)):
+        dialog = open_window()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        graph = dialog.view.graph_a if hasattr(dialog.view, "graph_a") else dialog.view.graph
+        graph.view.setFocus()  # the graph takes Esc to clear its selection otherwise
+        QTest.keyClick(graph.view, key, modifier)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=2000)
+    assert differ_text(1) == "1 state differs."
+    assert differ_text(2) == "2 states differ."
+    assert differ_text(0) == "No differences."
+    win.close()
