@@ -37,7 +37,8 @@ class ActionContext:
     max_search_hits: int = DEFAULT_MAX_SEARCH_HITS
 
 
-Handler = Callable[[ActionContext, dict[str, Any]], dict[str, Any]]
+#: What the tenant runs for one action id (a function, not an engine state "handler").
+ActionFunction = Callable[[ActionContext, dict[str, Any]], dict[str, Any]]
 
 
 def text(params: dict[str, Any], key: str) -> str | None:

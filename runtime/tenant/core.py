@@ -18,7 +18,7 @@ from runtime.tenant import agent, incidents, inventory, network, search
 from runtime.tenant.common import (
     DEFAULT_MAX_SEARCH_HITS,
     ActionContext,
-    Handler,
+    ActionFunction,
     epoch_to_datetime,
 )
 from runtime.tenant.fixtures import load_state
@@ -26,7 +26,7 @@ from runtime.tenant.model import TenantState
 
 Clock = Callable[[], float]
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: dict[str, ActionFunction] = {
     "create_incident": incidents.create_incident,
     "update_incident": incidents.update_incident,
     "list_incident": incidents.list_incident,
