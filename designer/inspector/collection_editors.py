@@ -221,6 +221,7 @@ class JsonEditor(ValueEditor):
     def __init__(self, spec: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.code = CodeEditor("json", line_numbers=False, parent=self)
+        self.code.setTabChangesFocus(True)  # Tab / Shift+Tab move on, as in every other field
         self.code.setPlaceholderText('{"key": "value"}')
         self.code.setFixedHeight(self.code.fontMetrics().lineSpacing() * 5 + 12)
         self.code.textChanged.connect(self._changed)

@@ -4,9 +4,11 @@ with completion.
 A parameter value is a literal or a dynamic value, a string starting with ``$.`` (or exactly
 ``$``) read from the state's input at run time (``runtime.paths.classify_value``). A literal
 string that itself begins with ``$`` is stored escaped as ``$$…``; :class:`DynamicSwitch` does
-the escaping and unescaping, so the literal editors only ever see the text the user means.
+the escaping and unescaping, so the literal editors only ever see the text the user means; a
+literal finished as a valid ``$.path`` makes it ask whether a dynamic value was meant.
 :class:`PathEdit` completes from :class:`~designer.inspector.sources.PathSources` (the run
-profile's payload and upstream states' documented responses).
+profile's payload and upstream states' documented responses); its list is as wide as the
+longest path.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QFontMetrics
 from PySide6.QtWidgets import (
     QCompleter,
     QLineEdit,
+    QMessageBox,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -26,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from designer.inspector.editors import ValueEditor
 from designer.inspector.widgets.code_editor import monospace_font
-from runtime.paths import classify_value
+from runtime.paths import PathSyntaxError, classify_value, compile_path
+
+MAX_POPUP_WIDTH = 720
 
 
 class PathCompleter(QCompleter):
@@ -43,6 +48,16 @@ class PathCompleter(QCompleter):
     def set_paths(self, paths: list[str]) -> None:
         if self._model.stringList() != paths:
             self._model.setStringList(paths)
+            self._fit_popup(paths)
+
+    def _fit_popup(self, paths: list[str]) -> None:
+        """Make the list at least as wide as its longest entry (up to :data:`MAX_POPUP_WIDTH`);
+        by default it is only as wide as the line edit, which cut the paths off."""
+        popup = self.popup()
+        metrics = QFontMetrics(popup.font())
+        widest = max((metrics.horizontalAdvance(p) for p in paths), default=0)
+        extra = popup.verticalScrollBar().sizeHint().width() + 2 * popup.frameWidth() + 16
+        popup.setMinimumWidth(min(MAX_POPUP_WIDTH, widest + extra) if paths else 0)
 
     def paths(self) -> list[str]:
         return self._model.stringList()
@@ -60,6 +75,7 @@ class PathEdit(QLineEdit):
         self.setPlaceholderText("$.path.in.input")
         self.path_completer = PathCompleter(self)
         self.setCompleter(self.path_completer)
+        self.path_completer.popup().setFont(self.font())  # measured and shown in monospace
         self.path_completer.activated[str].connect(self.picked)  # type: ignore[index]
         self._start_with_root = start_with_root
 
@@ -104,6 +120,17 @@ class PathEditor(ValueEditor):
         return self.line
 
 
+def looks_like_path(text: str) -> bool:
+    """Whether literal text would be a valid ``$.`` path (so it may be meant as one)."""
+    if classify_value(text)[0] != "dynamic" or text.strip() in ("$", "$."):
+        return False
+    try:
+        compile_path(text.strip())
+    except PathSyntaxError:
+        return False
+    return True
+
+
 def escape_literal(value: Any) -> Any:
     """A literal as stored: strings starting with ``$`` get the ``$$`` escape."""
     if isinstance(value, str) and value.startswith("$"):
@@ -142,7 +169,8 @@ class DynamicSwitch(QWidget):
         )
         self.toggle.toggled.connect(self._on_toggle)
         literal.edited.connect(lambda value, typing: self.edited.emit(escape_literal(value), typing))
-        literal.finished.connect(self.finished)
+        literal.finished.connect(self._literal_finished)
+        self._asked: str | None = None  # the literal last asked about (asked once)
         self.path.textEdited.connect(self._path_edited)
         self.path.picked.connect(self._path_edited)
         self.path.focusLost.connect(self.finished)
@@ -208,6 +236,30 @@ class DynamicSwitch(QWidget):
             self.edited.emit(text if complete else None, False)
         else:
             self.edited.emit(escape_literal(self.literal.value()), False)
+
+    def _literal_finished(self) -> None:
+        """A literal typed as ``$.something`` is probably meant as a path: ask, once."""
+        value = self.literal.value()
+        if (not self._loading and isinstance(value, str) and value != self._asked
+                and looks_like_path(value)):
+            self._asked = value
+            answer = QMessageBox.question(
+                self, "Dynamic value?",
+                f"“{value}” looks like a path into the state's input.\n\n"
+                "Yes: read it from the input at run time (a dynamic value, as with the $. "
+                "button).\nNo: keep it as this literal text (stored escaped as "
+                f"“${value}”).",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._loading = True
+                try:
+                    self.path.setText(value)
+                    self.toggle.setChecked(True)
+                finally:
+                    self._loading = False
+                self.edited.emit(value, True)  # merges with the typing: one undo step
+        self.finished.emit()
 
     def _path_edited(self, _text: str) -> None:
         if self._loading:
