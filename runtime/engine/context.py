@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.engine.errors import ExecutionStopped
 from runtime.engine.events import EventBus
+from runtime.history.records import step_row
 from runtime.model.document import LOG_LEVELS, MockResponse
 
 if TYPE_CHECKING:
@@ -129,10 +130,12 @@ class RunContext:
             self.bus.publish(("log", self.execution_id, row))
 
     def add_step(self, row: tuple[Any, ...]) -> None:
+        """Buffer one step (a tuple in :class:`~runtime.history.records.StepRow` field order,
+        the form SQLite binds fastest) and publish it to listeners as a ``StepRow``."""
         steps = self.steps
         steps.append(row)
         if self.bus.active:
-            self.bus.publish(("step", self.execution_id, row))
+            self.bus.publish(("step", self.execution_id, step_row(row)))
         if len(steps) >= FLUSH_ROWS:
             self.flush()
 

@@ -5,8 +5,8 @@ Events are tuples so the hot loop pays almost nothing, and nothing at all when n
 
 - ``("execution", execution_id, status, message, time)``: started (``running``) and finished.
 - ``("step_started", execution_id, seq, state, type, started, iteration, parent_seq)``
-- ``("step", execution_id, row)``: a finished step; ``row`` is the history step tuple
-  (see :data:`runtime.history.STEP_COLUMNS`).
+- ``("step", execution_id, row)``: a finished step; ``row`` is a
+  :class:`runtime.history.StepRow` (fields by name, the transition taken among them).
 - ``("log", execution_id, row)``: an app log row.
 
 A subscriber that raises is dropped with a note on stderr rather than breaking a run.

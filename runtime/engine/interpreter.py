@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.engine.context import dumps_io
 from runtime.engine.errors import ExecutionEnded, ExecutionStopped, PathFailed, StepError
-from runtime.history.records import StepRow, step_row
 
 if TYPE_CHECKING:
     from runtime.engine.clock import Cursor
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from runtime.engine.states.base import Frame
 
 SLICE = 0.004
-new_row = tuple.__new__  # the hot loop's inlined :func:`step_row` (same result, one call less)
 ROOT_FRAME: Frame = (None, None, None)
 
 
@@ -94,8 +92,7 @@ async def _run_steps(
                 finally:
                     ctx.inflight.pop(seq, None)
             elif handler.passthrough:  # a bare Pass: the life cycle would change nothing
-                outcome = (handler.next, data, None, handler.edge, "success", None, None, None,
-                           None)
+                outcome = handler.passed_on(data)
             else:
                 outcome = handler.step(ctx, data)
         except StepError as err:
@@ -107,24 +104,26 @@ async def _run_steps(
                             failed.cause, failed.detail, None)
             raise
         except ExecutionEnded as ended:
-            ctx.add_step(step_row((
+            ctx.add_step((
                 eid, seq, name, handler.type, "success", started, cursor.now,
                 f"the execution ended at {ended.state!r} (Success)", None, iteration,
                 parent_seq, path_name, None, ctx.dump_io(data) if ctx.record_io else None,
-                None, None, None, None)))
+                None, None, None, None))
             raise
         nxt, out, message, transition, status, code, child, params, detail = outcome
+        # The row is a plain tuple in StepRow field order (SQLite binds exact tuples a third
+        # faster); add_step publishes it to listeners as a StepRow.
         if ctx.record_io:
-            ctx.add_step(new_row(StepRow, (
+            ctx.add_step((
                 eid, seq, name, handler.type, status, started, cursor.now, message, code,
                 iteration, parent_seq, path_name, child, ctx.dump_io(data), ctx.dump_io(out),
-                transition, None if params is None else dumps_io(params), detail)))
+                transition, None if params is None else dumps_io(params), detail))
         else:
-            ctx.add_step(new_row(StepRow, (
+            ctx.add_step((
                 eid, seq, name, handler.type, status, started, cursor.now, message, code,
                 iteration, parent_seq, path_name, child, None, None, transition, None,
-                detail)))
-        if handler.terminal and parent_seq is not None:
+                detail))
+        if parent_seq is not None and handler.terminal:
             raise ExecutionEnded(name, out)
         if perf() > ctx.yield_at:
             await asyncio.sleep(0)
@@ -178,10 +177,10 @@ def _record_stopped(
         else:
             message = ctx.stop_note or STOPPED_BY_PARALLEL
     parent_seq, path_name, iteration = frame
-    ctx.add_step(step_row((
+    ctx.add_step((
         ctx.execution_id, seq, handler.name, handler.type, status, started, max(ended, started),
         message, None, iteration, parent_seq, path_name, None,
-        dumps_io(data) if ctx.record_io else None, None, None, None, None)))
+        dumps_io(data) if ctx.record_io else None, None, None, None, None))
 
 
 def _record_failure(
@@ -201,7 +200,7 @@ def _record_failure(
     text = f"{code}: {message}" if code else message
     ctx.log("ERROR", f"{handler.name}: {text}", seq, ended, detail)
     io = ctx.record_io
-    ctx.add_step(step_row((
+    ctx.add_step((
         ctx.execution_id, seq, handler.name, handler.type, "failed", started, ended, message,
         code, iteration, parent_seq, path_name, None, dumps_io(data) if io else None, None,
-        None, dumps_io(params) if io and params is not None else None, detail)))
+        None, dumps_io(params) if io and params is not None else None, detail))

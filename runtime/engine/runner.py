@@ -36,7 +36,6 @@ from runtime.engine.context import RunContext, RunOptions
 from runtime.engine.errors import ExecutionEnded, ExecutionStopped, PathFailed
 from runtime.engine.events import EventBus
 from runtime.engine.interpreter import ROOT_FRAME, run_path
-from runtime.history.records import step_row
 
 if TYPE_CHECKING:
     from runtime.engine.compiled import CompiledPlaybook
@@ -308,7 +307,6 @@ def _end_inflight(ctx: RunContext, cursor: Cursor, status: str, message: str) ->
     for seq, (name, kind, started, frame, own) in sorted(ctx.inflight.items()):
         parent_seq, path, iteration = frame
         ended = max(own.now, started)
-        ctx.add_step(step_row((ctx.execution_id, seq, name, kind, status, started, ended,
-                               message, None, iteration, parent_seq, path, None, None, None,
-                               None, None, None)))
+        ctx.add_step((ctx.execution_id, seq, name, kind, status, started, ended, message, None,
+                      iteration, parent_seq, path, None, None, None, None, None, None))
     ctx.inflight.clear()

@@ -41,9 +41,7 @@ def write_rows(
         conn: The write connection.
     """
     if steps:
-        # StepRow records bind a third slower than exact tuples (sqlite3 takes the generic
-        # sequence path for a tuple subclass); copying them to tuples first is cheaper.
-        conn.executemany(INSERT_STEPS, map(tuple, steps))
+        conn.executemany(INSERT_STEPS, steps)
     if logs:
         conn.executemany(INSERT_LOGS, logs)
     if os_logs:
