@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QStyle, QToolBar, QWidget
 
 from designer.run.style import LOG_LEVELS, SPEEDS
 
@@ -20,6 +20,19 @@ MANAGE = "Manage profiles…"
 NO_PROFILE = "No profile (empty payload)"
 PROFILE_SPEED = "Profile speed"
 PROFILE_LEVEL = "Profile log level"
+
+
+def ask_second_run(parent: QWidget, running: int) -> bool:
+    """True when the user wants another execution beside the ``running`` ones."""
+    what = "An execution of this playbook is" if running == 1 else \
+        f"{running} executions of this playbook are"
+    answer = QMessageBox.question(
+        parent, "Start a second run?",
+        f"{what} still running. Start another run beside it?\n\n"
+        "Shift+F5 kills the running execution instead.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class RunToolbar(QToolBar):
@@ -47,7 +60,7 @@ class RunToolbar(QToolBar):
         self.run_action.setObjectName("RunAction")
         self.run_action.setShortcut(QKeySequence("F5"))
         self.run_action.setToolTip("Run the playbook with the selected profile (F5)")
-        self.run_action.triggered.connect(lambda _checked=False: self.controller.run())
+        self.run_action.triggered.connect(lambda _checked=False: self.run())
         self.kill_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop),
                                    "Kill", self)
         self.kill_action.setObjectName("KillAction")
@@ -85,6 +98,16 @@ class RunToolbar(QToolBar):
         controller.executionFinished.connect(lambda _eid, _status: self.update_kill())
         controller.executionUpdated.connect(lambda _eid: self.update_kill())
         self.fill_profiles()
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> str | None:
+        """Run (F5). While an execution is running, first ask whether to start a second one
+        (a second F5 pressed to "restart" would otherwise run the playbook twice)."""
+        controller = self.controller
+        running = [eid for eid in controller.known_ids() if controller.is_running(eid)]
+        if running and not ask_second_run(self.window() or self, len(running)):
+            return None
+        return self.controller.run()
 
     # -- profiles ----------------------------------------------------------------------------
     def _document_changed(self, change: Any) -> None:

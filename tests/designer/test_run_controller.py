@@ -97,3 +97,40 @@ def test_speed_override_makes_waits_take_real_time(qtbot, qloop, store):
     assert time.monotonic() - began >= 2.5
     assert store.get_execution(execution_id).status == "success"
     win.close()
+
+
+def test_f5_during_a_run_asks_before_starting_a_second_one(qtbot, qloop, store, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
+    win.ui.toolbar.set_speed("realtime")
+    first = win.run("Offline host", wait=False)  # runs ~15 s at real time
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(_parent, title, text, *_args):  # noqa: ANN001, ANN202 - Qt's signature
+        asked.append(f"{title} {text}")
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    started: list[str] = []
+    win.ui.controller.executionStarted.connect(started.append)
+    win.window.activateWindow()
+    wait_until(qloop, win.window.isActiveWindow, timeout=2)
+    assert win.ui.controller.is_running(first)
+    QTest.keyClick(win.window, Qt.Key.Key_F5)
+    assert len(asked) == 1 and "still running" in asked[0]
+    assert started == [], "No: no second run"
+    assert win.ui.controller.known_ids() == [first]
+    QTest.keyClick(win.window, Qt.Key.Key_F5)
+    assert len(asked) == 2
+    assert len(started) == 1 and started[0] != first, "Yes: a second run beside the first"
+    for execution_id in (first, started[0]):
+        win.ui.controller.kill(execution_id)
+        win.wait_finished(execution_id)
+    win.ui.toolbar.set_speed(None)
+    QTest.keyClick(win.window, Qt.Key.Key_F5)  # nothing running: no question
+    assert len(asked) == 2 and len(started) == 2
+    win.wait_finished(started[1], timeout=30)
+    win.close()
