@@ -227,6 +227,8 @@ class StateItem(QGraphicsItem):
             return "\n".join(f"{sev}: {msg}" for sev, msg in self.problems)
         if self.side_effect in SIDE_EFFECTS and self._badge_rect().contains(local):
             return SIDE_EFFECTS[self.side_effect][2]
+        if self.corner_badge_text().startswith("✓") and self.corner_badge_rect().contains(local):
+            return f"{self.corner_badge} iterations succeeded"
         port = self.port_at(local)
         if port is not None:
             where = port.target or "nothing"
@@ -401,16 +403,27 @@ class StateItem(QGraphicsItem):
         painter.drawPolygon(QPolygonF([centre + QPointF(-3, -4.5), centre + QPointF(5, 0),
                                        centre + QPointF(-3, 4.5)]))
 
-    def _paint_corner_badge(self, painter: QPainter, t: Theme) -> None:
+    def corner_badge_text(self) -> str:
+        """What the run badge reads: ``✓ 1,204`` (a Batch's successful iterations)."""
         text = self.corner_badge or ""
-        width = t.tiny_metrics.horizontalAdvance(text) + 12
-        rect = QRectF(CARD_WIDTH - width - 14, self.height - 8, width, 16)
-        painter.setPen(QPen(t.card, 1.5))
+        return f"✓ {text}" if text[:1].isdigit() else text
+
+    def corner_badge_rect(self) -> QRectF:
+        """The run badge, in the header's lower right corner: in the small font, clear of the
+        ports (which sit on the card's right edge)."""
+        t = theme()
+        width = t.small_metrics.horizontalAdvance(self.corner_badge_text()) + 14
+        height = t.small_metrics.height() + 4
+        return QRectF(CARD_WIDTH - width - 10, HEADER_HEIGHT - height - 4, width, height)
+
+    def _paint_corner_badge(self, painter: QPainter, t: Theme) -> None:
+        rect = self.corner_badge_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(t.status("success"))
-        painter.drawRoundedRect(rect, 8, 8)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
         painter.setPen(QColor("white"))
-        painter.setFont(t.tiny_font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(t.small_font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.corner_badge_text())
 
     # -- hover: highlight the port under the cursor ------------------------------------------
     def _editable(self) -> bool:

@@ -144,3 +144,22 @@ def test_execution_view_widget_layouts(qtbot, qloop, store):
     view.set_pane_layout("stacked")
     assert view.splitter.orientation().name == "Vertical"
     win.close()
+
+
+def test_batch_success_count_is_readable_and_clear_of_the_ports(qtbot, qloop, store):
+    from designer.canvas.ports import port_point
+    from designer.canvas.style import PORT_RADIUS, theme
+
+    win = RunWindow(qtbot, qloop, store, example("log-source-health"))
+    win.run("Windows sources")
+    batch = win.ui.graph.scene.item("Check each source")
+    assert batch.corner_badge == "5"
+    assert batch.corner_badge_text() == "✓ 5"
+    rect = batch.corner_badge_rect()
+    assert rect.height() >= theme().small_metrics.height(), "in the small font, not the tiny"
+    assert batch.card_rect().contains(rect), "inside the card"
+    for port in batch.ports:
+        centre = port_point(port, batch.height)
+        near = rect.adjusted(-PORT_RADIUS - 2, -PORT_RADIUS - 2, PORT_RADIUS + 2, PORT_RADIUS + 2)
+        assert not near.contains(centre), f"the badge covers the port {port.path}"
+    win.close()
