@@ -31,27 +31,25 @@ from designer.run.graph_pane import GraphPane
 from designer.run.live import LiveExecution
 from designer.run.source import ExecutionSource
 from designer.run.style import fmt_time, status_word
-from designer.run.trace import ENDED, ITERATION, PARENT, SEQ, STARTED, STATE, STATUS, TYPE
 
 SPEEDS = (("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("5", 5.0), ("10", 10.0), ("50", 50.0),
           ("200", 200.0), ("1000", 1000.0))
 TICK_MS = 16
+CONTAINERS = ("parallel", "batch")
 
 
 def finish_order(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Steps in the order they finished: by end time, then seq, and a Parallel or Batch step
     after every step it ran (they can end at the same simulated instant)."""
-    ordered = sorted(rows, key=lambda r: (r[ENDED] if r[ENDED] is not None else r[STARTED],
-                                          r[SEQ]))
-    containers = sorted((r for r in ordered if r[TYPE] in ("parallel", "batch")),
-                        key=lambda r: -r[SEQ])
+    ordered = sorted(rows, key=lambda r: (r.ended if r.ended is not None else r.started, r.seq))
+    containers = sorted((r for r in ordered if r.type in CONTAINERS), key=lambda r: -r.seq)
     for container in containers:
-        seq = container[SEQ]
+        seq = container.seq
         inside = _descendants(ordered, seq)
         if not inside:
             continue
         ordered.remove(container)
-        last = max(i for i, r in enumerate(ordered) if r[SEQ] in inside)
+        last = max(i for i, r in enumerate(ordered) if r.seq in inside)
         ordered.insert(last + 1, container)
     return ordered
 
@@ -60,7 +58,7 @@ def _descendants(rows: list[tuple[Any, ...]], seq: int) -> set[int]:
     found: set[int] = set()
     frontier = {seq}
     while frontier:
-        children = {r[SEQ] for r in rows if r[PARENT] in frontier} - found
+        children = {r.seq for r in rows if r.parent_seq in frontier} - found
         found |= children
         frontier = children
     return found
@@ -100,6 +98,7 @@ class ReplayView(QWidget):
         super().__init__(parent)
         self.execution_id = execution_id
         self.rows = finish_order(source.rows(execution_id))
+        self._by_seq = {row.seq: row for row in self.rows}
         self.position = 0
         self.replay_source = ReplaySource(source, execution_id)
         self.graph = GraphPane(self.replay_source, context)
@@ -174,10 +173,16 @@ class ReplayView(QWidget):
         fake.inflight.clear()
         done = self.position >= len(self.rows)
         fake.finished = fake.confirmed = done
-        if not done:
-            row = self.rows[self.position]
-            fake.inflight[row[SEQ]] = ("step_started", self.execution_id, row[SEQ], row[STATE],
-                                       row[TYPE], row[STARTED], row[ITERATION], row[PARENT])
+        if done:
+            return
+        # The next step runs, and so does every Parallel or Batch around it (they finish
+        # after their paths and items, so they are not replayed yet): a Batch shows as running
+        # while its items play.
+        row: Any = self.rows[self.position]
+        while row is not None:
+            fake.inflight[row.seq] = ("step_started", self.execution_id, row.seq, row.state,
+                                      row.type, row.started, row.iteration, row.parent_seq)
+            row = self._by_seq.get(row.parent_seq) if row.parent_seq is not None else None
 
     def _show_position(self) -> None:
         self.slider.blockSignals(True)
@@ -188,9 +193,9 @@ class ReplayView(QWidget):
             text = f"Step 0 of {total:,}: the trigger fired"
         else:
             row = self.rows[self.position - 1]
-            text = (f"Step {self.position:,} of {total:,}: {row[STATE]} "
-                    f"{status_word(row[STATUS]).lower()} at {fmt_time(row[ENDED], date=False)}")
-            self.details.show_state(self.execution_id, row[STATE], row[ITERATION])
+            text = (f"Step {self.position:,} of {total:,}: {row.state} "
+                    f"{status_word(row.status).lower()} at {fmt_time(row.ended, date=False)}")
+            self.details.show_state(self.execution_id, row.state, row.iteration)
         self.caption.setText(text)
         self.back_button.setEnabled(self.position > 0)
         self.step_button.setEnabled(self.position < total)

@@ -109,3 +109,27 @@ def test_compare_and_replay_close_on_esc_and_ctrl_w(qtbot, qloop, store):
     assert differ_text(2) == "2 states differ."
     assert differ_text(0) == "No differences."
     win.close()
+
+
+def test_replay_shows_a_batch_running_while_its_items_play(qtbot, qloop, store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = RunWindow(qtbot, qloop, store, example("log-source-health"))
+    execution_id = win.run("Windows sources")
+    dialog = win.ui.replay(execution_id)
+    view = dialog.view
+    graph = view.graph
+    batch = "Check each source"
+    first_item = next(i for i, r in enumerate(view.rows) if r.state == "Search recent logs")
+    while view.position < first_item:
+        QTest.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
+    assert view.rows[view.position].state == "Search recent logs"
+    assert graph.state_status(batch) == "running", "the Batch runs while its items play"
+    QTest.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
+    assert graph.state_status(batch) == "running"
+    end = next(i for i, r in enumerate(view.rows) if r.state == batch)
+    view.slider.setValue(end + 1)
+    assert graph.state_status(batch) == "success"
+    dialog.close()
+    win.close()
