@@ -29,16 +29,41 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_store(args.history) as store:
         rows = store.list_executions(playbook=args.playbook, status=args.status,
                                      search=args.search, limit=args.limit)
+        # Component executions (a Circuit's sub-playbook runs) under their parent.
+        tree = [(r, _descendants(store, r.id, 1)) for r in rows]
     if args.format == "json":
-        out(json.dumps([_record_json(r) for r in rows], indent=2))
+        out(json.dumps([_record_json(r) | {"children": _children_json(kids)}
+                        for r, kids in tree], indent=2))
         return EXIT_OK
-    for r in rows:
-        level = f" {r.log_level}" if r.log_level in ("DEBUG", "TRACE") else ""
-        out(f"{r.id}  {r.status:11} {fmt_time(r.started)}{level}  {r.playbook}"
-             + (f"  [{r.profile}]" if r.profile else ""))
+    for r, kids in tree:
+        out(_list_line(r, 0))
+        for child, depth in kids:
+            out(_list_line(child, depth))
     if not rows:
         out("no executions")
     return EXIT_OK
+
+
+def _descendants(store: Any, execution_id: str, depth: int) -> list[tuple[Any, int]]:
+    """Child executions, depth first, each with its depth (1 for a direct child)."""
+    found: list[tuple[Any, int]] = []
+    for child in store.children(execution_id):
+        found.append((child, depth))
+        found.extend(_descendants(store, child.id, depth + 1))
+    return found
+
+
+def _children_json(kids: list[tuple[Any, int]]) -> list[dict[str, Any]]:
+    return [_record_json(child) | {"depth": depth} for child, depth in kids]
+
+
+def _list_line(r: Any, depth: int) -> str:
+    """``<id>  <status> <time> [level]  <playbook>  [profile]``; a child indented under its
+    parent with ``└─``."""
+    level = f" {r.log_level}" if r.log_level in ("DEBUG", "TRACE") else ""
+    lead = "  " * (depth - 1) + "└─ " if depth else ""
+    return (f"{lead}{r.id}  {r.status:11} {fmt_time(r.started)}{level}  {r.playbook}"
+            + (f"  [{r.profile}]" if r.profile else ""))
 
 
 def _record_json(record: Any) -> dict[str, Any]:
