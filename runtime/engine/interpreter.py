@@ -92,7 +92,8 @@ async def _run_steps(
                 finally:
                     ctx.inflight.pop(seq, None)
             elif handler.passthrough:  # a bare Pass: the life cycle would change nothing
-                outcome = handler.passed_on(data)
+                outcome = (handler.next, data, None, handler.edge, "success", None, None, None,
+                           None)
             else:
                 outcome = handler.step(ctx, data)
         except StepError as err:

@@ -150,10 +150,6 @@ class StateHandler:
         except PathMissing:
             return {}
 
-    def passed_on(self, data: Any) -> tuple[Any, ...]:
-        """The outcome of a passthrough (its fields as a plain tuple: the hot loop's form)."""
-        return (self.next, data, None, self.edge, "success", None, None, None, None)
-
     def moved_on(self, result: Any, message: str | None = None) -> Outcome:
         """The outcome of a state that took its ``next`` edge with ``result``."""
         return _new(Outcome, (self.next, result, message, self.edge, "success", None, None,
