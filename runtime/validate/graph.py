@@ -206,20 +206,35 @@ def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:
 def can_end(definition: Mapping[str, AnyState], edges: Edges) -> set[str]:
     """States from which some path reaches an end: End (or a missing ``next``), a Success or
     a Failure. Walks the control flow and ``on_error`` fallbacks backwards from the states
-    that end a pathway; a container's body roots are not ways out (its ``next`` is)."""
-    ends: set[str] = set()
-    reverse: dict[str, list[str]] = {}
+    that end a pathway. A container's body ending at End is no way out (the container goes
+    on to its ``next``), but a body that can reach a Success or a Failure is: those end the
+    whole execution wherever they are."""
+    terminal = {n for n, s in definition.items() if s.type in ("success", "failure")}
+    ends_execution = _backwards(definition, edges, terminal, bodies=True)
+    ends: set[str] = set(terminal)
     for name, state in definition.items():
         out = [t for p, t in edges[name] if not p.startswith("paths[") and p != "root"]
-        if state.type in ("success", "failure") or END in out or (
-            state.type != "branch" and getattr(state, "next", None) is None
-        ):
+        roots = [t for p, t in edges[name] if p.startswith("paths[") or p == "root"]
+        flows_out = END in out or (state.type != "branch" and getattr(state, "next", None) is None)
+        if flows_out or any(root in ends_execution for root in roots):
             ends.add(name)
-        for target in out:
+    return _backwards(definition, edges, ends, bodies=False)
+
+
+def _backwards(
+    definition: Mapping[str, AnyState], edges: Edges, targets: set[str], *, bodies: bool
+) -> set[str]:
+    """``targets`` and every state with a path to one of them (body roots count as edges
+    only when ``bodies``)."""
+    reverse: dict[str, list[str]] = {}
+    for name in definition:
+        for path, target in edges[name]:
+            if not bodies and (path.startswith("paths[") or path == "root"):
+                continue
             if target in definition:
                 reverse.setdefault(target, []).append(name)
-    seen = set(ends)
-    queue = deque(ends)
+    seen = set(targets)
+    queue = deque(targets)
     while queue:
         for source in reverse.get(queue.popleft(), ()):
             if source not in seen:

@@ -323,6 +323,23 @@ def test_loops_that_can_never_end_are_errors_with_or_without_a_wait() -> None:
     assert "cycle.no-wait" in codes(looping)
 
 
+def test_a_success_or_failure_inside_a_body_is_a_way_out() -> None:
+    """Success and Failure end the whole execution from inside a Parallel path too."""
+    definition = {
+        "P": {"start": True, "type": "parallel", "next": "Again",
+              "paths": [{"name": "check", "root": "Check"}]},
+        "Check": {"type": "branch", "conditions": [{"condition": "$.ok == true", "next": "Won"}],
+                  "default": "Not yet"},
+        "Not yet": {"type": "pass", "next": "End"},
+        "Won": {"type": "success"},
+        "Again": {"type": "wait", "duration": 60, "next": "P"},
+    }
+    assert "flow.never-ends" not in codes(definition)
+    definition["Check"]["conditions"][0]["next"] = "Not yet"
+    del definition["Won"]
+    assert "flow.never-ends" in codes(definition)
+
+
 def test_a_fallback_to_end_is_a_way_out() -> None:
     definition = {
         "A": {"start": True, "type": "action", "action": "get_alerts", "next": "B",
