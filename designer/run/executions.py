@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QAbstractItemModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMenu,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -54,8 +55,9 @@ FILTERS = (("All statuses", None), ("Running", "running"), ("Success", "success"
            ("Partially failed", "partial"), ("Failed", "failed"), ("Interrupted", "interrupted"))
 
 
-class ExecutionsModel(QAbstractTableModel):
-    """Executions of one playbook, newest first, loaded a page at a time."""
+class ExecutionsModel(QAbstractItemModel):
+    """Executions of one playbook, newest first, loaded a page at a time; the component
+    executions a Circuit started (sub-playbook runs) are children of their parent's row."""
 
     def __init__(self, source: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,14 +67,48 @@ class ExecutionsModel(QAbstractTableModel):
         self.search = ""
         self.phase = 0.0
         self._rows: list[Any] = []
+        self._kids: dict[str, list[Any]] = {}  # parent id -> its child executions
         self._more = False
 
     # -- Qt model ----------------------------------------------------------------------------
+    # A top-level index has internal id 0; a child's is its parent's row + 1.
+    def index(self, row: int, column: int,  # noqa: D102
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
+        if not 0 <= column < len(COLUMNS):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if 0 <= row < len(self._rows) \
+                else QModelIndex()
+        if parent.internalId() != 0:
+            return QModelIndex()  # two levels: grandchildren are listed with the children
+        kids = self._kids.get(self._rows[parent.row()].id, [])
+        return self.createIndex(row, column, parent.row() + 1) if 0 <= row < len(kids) \
+            else QModelIndex()
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> Any:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        if not parent.isValid():
+            return len(self._rows)
+        if parent.internalId() != 0 or parent.column() != 0:
+            return 0
+        return len(self._kids.get(self._rows[parent.row()].id, []))
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+        return len(COLUMNS)
+
+    def record_at(self, index: QModelIndex | QPersistentModelIndex) -> Any:
+        """The execution of a row, top level or child."""
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self.record(index.row())
+        parent = self.record(index.internalId() - 1)
+        kids = self._kids.get(parent.id, []) if parent is not None else []
+        return kids[index.row()] if 0 <= index.row() < len(kids) else None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,9 +118,9 @@ class ExecutionsModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        record = self.record_at(index)
+        if record is None:
             return None
-        record = self._rows[index.row()]
         col = index.column()
         if role == RecordRole:
             return record
@@ -105,6 +141,8 @@ class ExecutionsModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(record: Any) -> str:
         text = f"{status_word(record.status)} · started {fmt_time(record.started)}"
+        if record.parent_execution:
+            text = f"Sub-playbook {record.playbook} · " + text
         text += f" · log level {record.log_level}"
         if record.message:
             text += f"\n{record.message}"
@@ -123,6 +161,7 @@ class ExecutionsModel(QAbstractTableModel):
         known = {r.id for r in self._rows}
         page = [r for r in page if r.id not in known]
         if page:
+            self._load_children(page)
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
             self._rows.extend(page)
             self.endInsertRows()
@@ -153,29 +192,88 @@ class ExecutionsModel(QAbstractTableModel):
                 extra.append(record)
         return extra
 
+    def _load_children(self, rows: list[Any]) -> dict[str, list[Any]]:
+        """Children of ``rows`` (depth first, grandchildren after their parent), read again
+        only for executions that may still start some (running, or not read yet)."""
+        reader = self.source.reader if self.source.store is not None else None
+        for record in rows:
+            if reader is None:
+                self._kids[record.id] = []
+            elif record.id not in self._kids or record.status == "running" or any(
+                    k.status == "running" for k in self._kids[record.id]):
+                self._kids[record.id] = _descendants(reader, record.id)
+        return self._kids
+
     def refresh(self) -> None:
         """Re-read the loaded range (keeps rows in place when only statuses changed)."""
         limit = max(PAGE, len(self._rows))
         rows = self._query(limit, 0)
         self._more = len(rows) == limit
         rows = self._live_extra({r.id for r in rows}) + rows
-        if [r.id for r in rows] == [r.id for r in self._rows]:
+        before = [(r.id, [k.id for k in self._kids.get(r.id, [])]) for r in self._rows]
+        self._load_children(rows)
+        after = [(r.id, [k.id for k in self._kids.get(r.id, [])]) for r in rows]
+        if before == after:
             self._rows = rows
             if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 3))
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(rows) - 1, len(COLUMNS) - 1))
+                for row, record in enumerate(rows):
+                    kids = self._kids.get(record.id, [])
+                    if kids:
+                        parent = self.index(row, 0)
+                        self.dataChanged.emit(self.index(0, 0, parent),
+                                              self.index(len(kids) - 1, len(COLUMNS) - 1,
+                                                         parent))
             return
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
 
     def record(self, row: int) -> Any:
+        """The top-level execution at ``row``."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, execution_id: str) -> int:
+        """The top-level row of an execution (-1 when it is not a top-level row)."""
         return next((i for i, r in enumerate(self._rows) if r.id == execution_id), -1)
+
+    def index_of(self, execution_id: str, column: int = 0) -> QModelIndex:
+        """The index of an execution's row, top level or child (invalid when not listed)."""
+        for row, record in enumerate(self._rows):
+            if record.id == execution_id:
+                return self.index(row, column)
+            for child_row, child in enumerate(self._kids.get(record.id, [])):
+                if child.id == execution_id:
+                    return self.index(child_row, column, self.index(row, 0))
+        return QModelIndex()
+
+    def children_of(self, execution_id: str) -> list[Any]:
+        """The child executions listed under a top-level execution."""
+        return list(self._kids.get(execution_id, []))
+
+    def running_indexes(self) -> list[QModelIndex]:
+        """Status cells of the running executions (top level and children)."""
+        found = []
+        for row, record in enumerate(self._rows):
+            if record.status == "running":
+                found.append(self.index(row, STATUS_COL))
+            for child_row, child in enumerate(self._kids.get(record.id, [])):
+                if child.status == "running":
+                    found.append(self.index(child_row, STATUS_COL, self.index(row, 0)))
+        return found
 
     def running_rows(self) -> list[int]:
         return [i for i, r in enumerate(self._rows) if r.status == "running"]
+
+
+def _descendants(reader: Any, execution_id: str) -> list[Any]:
+    """Child executions of an execution, depth first (a child's children follow it)."""
+    found = []
+    for child in reader.children(execution_id):
+        found.append(child)
+        found.extend(_descendants(reader, child.id))
+    return found
 
 
 def time_column_width(view: QWidget) -> int:
@@ -200,7 +298,7 @@ class ExecutionsPanel(QWidget):
         super().__init__(parent)
         self.source = source
         self.context = context
-        self.hover_row = -1
+        self.hover_id: str | None = None  # the execution under the pointer
         self.compare_with: str | None = None  # the execution open on the screen
         self.model = ExecutionsModel(source, self)
         self.status_filter = QComboBox()
@@ -210,18 +308,23 @@ class ExecutionsPanel(QWidget):
         self.search = QLineEdit(placeholderText="Search session ID")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.view = QTableView()
+        # A tree: a Circuit's child executions are listed, indented, under their parent.
+        self.view = QTreeView()
+        self.view.setObjectName("ExecutionsList")
         self.view.setModel(self.model)
         self.view.setItemDelegate(StatusDelegate(self))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setShowGrid(False)
+        self.view.setRootIsDecorated(False)  # children always shown: no expander column
+        self.view.setItemsExpandable(False)
+        self.view.setIndentation(12)
+        self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setMouseTracking(True)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(26)
-        header = self.view.horizontalHeader()
+        self.model.modelReset.connect(self.view.expandAll)
+        self.model.rowsInserted.connect(lambda *_: self.view.expandAll())
+        header = self.view.header()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(24)
         header.setSectionResizeMode(STATUS_COL, QHeaderView.ResizeMode.Fixed)
@@ -263,10 +366,8 @@ class ExecutionsPanel(QWidget):
         selected = self.selected_id()
         self.model.refresh()
         if selected:
-            row = self.model.row_of(selected)
-            if row >= 0:
-                self.view.selectRow(row)
-        running = bool(self.model.running_rows())
+            self.select(selected)
+        running = bool(self.model.running_indexes())
         if running and not self._spinner.isActive():
             self._spinner.start()
         elif not running:
@@ -279,23 +380,25 @@ class ExecutionsPanel(QWidget):
 
     def selected_id(self) -> str | None:
         rows = self.view.selectionModel().selectedRows()
-        record = self.model.record(rows[0].row()) if rows else None
+        record = self.model.record_at(rows[0]) if rows else None
         return record.id if record is not None else None
 
     def select(self, execution_id: str) -> None:
-        row = self.model.row_of(execution_id)
-        if row >= 0:
-            self.view.selectRow(row)
+        index = self.model.index_of(execution_id)
+        if index.isValid():
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.selectionModel().select(index, flags)
+            self.view.scrollTo(index)
 
     def _spin(self) -> None:
         self.model.phase = (self.model.phase + 0.08) % 1.0
-        for row in self.model.running_rows():
-            index = self.model.index(row, STATUS_COL)
+        for index in self.model.running_indexes():
             self.view.update(index)
 
     # -- interaction -------------------------------------------------------------------------
     def _clicked(self, index: QModelIndex) -> None:
-        record = self.model.record(index.row())
+        record = self.model.record_at(index)
         if record is not None:
             self.executionActivated.emit(record.id)
 
@@ -316,17 +419,23 @@ class ExecutionsPanel(QWidget):
         return menu
 
     def _context_menu(self, point: Any) -> None:
-        record = self.model.record(self.view.indexAt(point).row())
+        record = self.model.record_at(self.view.indexAt(point))
         if record is not None:
             self.menu_for(record.id).popup(self.view.viewport().mapToGlobal(point))
 
+    @property
+    def hover_row(self) -> int:
+        """The top-level row under the pointer (-1: none, or a child execution's row)."""
+        return self.model.row_of(self.hover_id) if self.hover_id else -1
+
     def _hovered(self, index: QModelIndex) -> None:
-        row = index.row() if index.isValid() else -1
-        if row != self.hover_row:
-            old, self.hover_row = self.hover_row, row
-            for r in (old, row):
-                if r >= 0:
-                    self.view.update(self.model.index(r, STATUS_COL))
+        record = self.model.record_at(index) if index.isValid() else None
+        hover = record.id if record is not None else None
+        if hover != self.hover_id:
+            old, self.hover_id = self.hover_id, hover
+            for execution_id in (old, hover):
+                if execution_id:
+                    self.view.update(self.model.index_of(execution_id, STATUS_COL))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.view.viewport():
@@ -336,21 +445,21 @@ class ExecutionsPanel(QWidget):
                   and event.button() == Qt.MouseButton.LeftButton):
                 index = self.view.indexAt(event.position().toPoint())
                 if self._on_kill_button(index, event.position().toPoint()):
-                    self.request_kill(self.model.record(index.row()).id)
+                    self.request_kill(self.model.record_at(index).id)
                     return True
         return super().eventFilter(watched, event)
 
     def _on_kill_button(self, index: QModelIndex, point: Any) -> bool:
         if not index.isValid() or index.column() != STATUS_COL:
             return False
-        record = self.model.record(index.row())
+        record = self.model.record_at(index)
         if record is None or record.status != "running":
             return False
         return kill_rect(self.view.visualRect(index)).contains(point)
 
     def kill_button_center(self, execution_id: str) -> Any:
         """Where to click to kill (tests, accessibility)."""
-        index = self.model.index(self.model.row_of(execution_id), STATUS_COL)
+        index = self.model.index_of(execution_id, STATUS_COL)
         return kill_rect(self.view.visualRect(index)).center()
 
     def request_kill(self, execution_id: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 STATUS_COL, SESSION_COL, TIME_COL, PROFILE_COL = range(4)
 RecordRole = Qt.ItemDataRole.UserRole + 10
+ROW_HEIGHT = 26  # room for the Kill button and the level pill
 
 
 def confirm_kill(parent: QWidget, record: Any) -> bool:
@@ -53,6 +54,11 @@ class StatusDelegate(QStyledItemDelegate):
         super().__init__(panel)
         self.panel = panel
 
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), ROW_HEIGHT))
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         record = index.data(RecordRole)
@@ -63,7 +69,7 @@ class StatusDelegate(QStyledItemDelegate):
         if index.column() != STATUS_COL or record is None:
             return
         rect = QRectF(option.rect)
-        if record.status == "running" and self.panel.hover_row == index.row():
+        if record.status == "running" and self.panel.hover_id == record.id:
             self._paint_kill(painter, kill_rect(option.rect))
             return
         circle = QRectF(0, 0, 14, 14)

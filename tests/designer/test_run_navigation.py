@@ -163,3 +163,34 @@ def test_batch_success_count_is_readable_and_clear_of_the_ports(qtbot, qloop, st
         near = rect.adjusted(-PORT_RADIUS - 2, -PORT_RADIUS - 2, PORT_RADIUS + 2, PORT_RADIUS + 2)
         assert not near.contains(centre), f"the badge covers the port {port.path}"
     win.close()
+
+
+def test_child_executions_are_listed_under_their_parent(qtbot, qloop, store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = RunWindow(qtbot, qloop, store, example("phishing-response"))
+    parent_id = win.run("Reported phish")
+    (child,) = store.children(parent_id)
+    panel = win.ui.executions
+    model, view = panel.model, panel.view
+    parent_index = model.index_of(parent_id)
+    assert parent_index.isValid() and not parent_index.parent().isValid()
+    child_index = model.index_of(child.id, 1)
+    assert child_index.isValid() and child_index.parent().row() == parent_index.row()
+    assert model.rowCount(parent_index) == 1
+    assert child_index.data() == child.id[:8]
+    assert "Sub-playbook Endpoint containment" in child_index.data(Qt.ItemDataRole.ToolTipRole)
+    child_rect = view.visualRect(child_index)
+    parent_rect = view.visualRect(model.index_of(parent_id, 1))
+    assert child_rect.top() >= parent_rect.bottom(), "the child is listed under its parent"
+    assert view.visualRect(model.index_of(child.id, 0)).left() > \
+        view.visualRect(model.index_of(parent_id, 0)).left(), "and indented"
+
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=child_rect.center())
+    assert win.ui.screen.execution_id == child.id
+    assert panel.selected_id() == child.id
+    assert win.ui.header.values["PLAYBOOK"].text() == "Endpoint containment"
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=parent_rect.center())
+    assert win.ui.screen.execution_id == parent_id
+    win.close()
