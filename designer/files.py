@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 FILTER_NATIVE = "Playbooks (*.playbook.json *.json);;All files (*)"
 FILTER_SERVER = "Server definitions (*.json);;All files (*)"
 MAX_RECENT = 8
+DIALECT_CHOICES = {  # what the export dialog offers → dialect
+    "snake_case: on_error, error_type, … (Zoho Qntrl, newer servers; the default)": "snake",
+    "camelCase: onError, errorType, … (Zoho Circuit, older servers)": "camel",
+}
 AUTOSAVE_MS = 60_000
 
 
@@ -188,19 +192,25 @@ class FileController(QObject):
 
     # -- export ------------------------------------------------------------------------------
     def export(self, dialect: str | None = None, path: str | Path | None = None) -> bool:
-        if dialect is None:
-            dialect, ok = QInputDialog.getItem(self.window, "Export for server", "Dialect:",
-                                               ["snake", "camel"], 0, False)
-            if not ok:
-                return False
-        try:
-            result = export_playbook(self.context.document.doc, dialect)
+        try:  # errors first: no questions about a definition the server would not take
+            result = export_playbook(self.context.document.doc, "snake")
         except ExportRefused as exc:
             listing = "\n".join(f"• {p}" for p in exc.problems[:30])
             more = f"\n… and {len(exc.problems) - 30} more" if len(exc.problems) > 30 else ""
             self._warn("Export refused",
                        f"Fix these validation errors before exporting:\n\n{listing}{more}")
             return False
+        if dialect is None:
+            label, ok = QInputDialog.getItem(
+                self.window, "Export for server",
+                "The server reads one of two spellings of the same definition.\n"
+                "Pick the one your Log360 Cloud tenant's playbook import expects:",
+                list(DIALECT_CHOICES), 0, False)
+            if not ok:
+                return False
+            dialect = DIALECT_CHOICES[label]
+        if dialect != "snake":
+            result = export_playbook(self.context.document.doc, dialect, check=False)
         if path is None:
             base = (self.path.name.split(".")[0] if self.path else "playbook") + ".server.json"
             chosen, _ = QFileDialog.getSaveFileName(self.window, "Export for server", base,

@@ -34,7 +34,7 @@ from designer.files import FileController
 from designer.icons import app_icon
 from designer.inspector import InspectorWidget
 from designer.palette import PaletteWidget
-from designer.problems import ProblemsWidget
+from designer.problems import ProblemsWidget, shown_counts
 from designer.run import SCREEN_DOCKS
 
 LAYOUT_VERSION = 3
@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.files.is_dirty())
 
     def update_badge(self) -> None:
-        errors, warnings = self.context.error_count()
+        errors, warnings = shown_counts(self.context)
         colour = "#e74c3c" if errors else ("#d4ac0d" if warnings else "#27ae60")
         text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning" + (
             "s" if warnings != 1 else "")

@@ -8,16 +8,41 @@ click or Enter also zooms the canvas to it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from designer.context import DesignerContext
 
+if TYPE_CHECKING:
+    from runtime.validate import Problem
+
 COLUMNS = ("", "Message", "State", "Field", "Code")
 MESSAGE, STATE, FIELD, CODE = 1, 2, 3, 4
 MIN_MESSAGE_WIDTH = 220
+EMPTY_CODE = "limit.states"  # "the definition has 0 states"
 SEVERITY_COLOURS = {"error": "#e74c3c", "warning": "#f1c40f"}
+
+
+def shown_problems(context: DesignerContext) -> list[Problem]:
+    """The problems the designer shows (dock, status badge, playbook page).
+
+    A blank playbook's "the definition has 0 states" error is left out while the definition is
+    empty: the empty canvas says so already, and the user has not had a chance to add a state.
+    Export still checks it and refuses.
+    """
+    if context.document.definition:
+        return list(context.problems)
+    return [p for p in context.problems if p.code != EMPTY_CODE]
+
+
+def shown_counts(context: DesignerContext) -> tuple[int, int]:
+    """(errors, warnings) among :func:`shown_problems`."""
+    problems = shown_problems(context)
+    errors = sum(p.severity == "error" for p in problems)
+    return errors, len(problems) - errors
 
 
 def severity_icon(severity: str) -> QIcon:
@@ -80,7 +105,7 @@ class ProblemsWidget(QWidget):
         self._refreshing = True
         try:
             self.tree.clear()
-            self.tree.addTopLevelItems([self._item(p) for p in self.context.problems])
+            self.tree.addTopLevelItems([self._item(p) for p in shown_problems(self.context)])
         finally:
             self._refreshing = False
 

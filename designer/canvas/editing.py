@@ -13,6 +13,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QMessageBox
 
 from designer.canvas import clipboard
 from designer.canvas.autolayout import layout_positions
@@ -33,6 +34,7 @@ from designer.document import (
     set_field,
     set_start,
 )
+from designer.document.edits import bridge_successor, delete_bridging, incoming
 
 if TYPE_CHECKING:
     from designer.canvas.scene import PlaybookScene
@@ -150,7 +152,18 @@ class SceneEditor:
 
     def delete(self, names: list[str], edges: list[tuple[str, str]] = (),
                notes: list[str] = ()) -> bool:
-        """Delete states, disconnect edges and remove notes, all as one step."""
+        """Delete states, disconnect edges and remove notes, all as one step.
+
+        Deleting one state in the middle of a flow offers to connect the states before it to
+        the one after it, in the same step.
+        """
+        if len(names) == 1 and not edges and not notes:
+            bridged = self._ask_bridge(names[0])
+            if bridged is None:
+                return False
+            if bridged:
+                patch, text = delete_bridging(self.doc, names[0], bridged)
+                return self._push(patch, text)
         patch, text = delete_states(self.doc, names) if names else (Patch(), "")
         gone = set(names)
         for source, path in edges:
@@ -167,6 +180,23 @@ class SceneEditor:
         elif count > len(names):
             text = f"Delete {count} items"
         return self._push(patch, text)
+
+    def _ask_bridge(self, name: str) -> str | None:
+        """The successor to reconnect to, "" for a plain delete, None when cancelled."""
+        successor = bridge_successor(self.doc, name)
+        if successor is None or not self.scene.editable:
+            return ""
+        sources = ", ".join(dict.fromkeys(s for s, _p in incoming(self.doc, name) if s != name))
+        views = self.scene.views()
+        answer = QMessageBox.question(
+            views[0] if views else None, "Delete state",
+            f"Delete “{name}”.\n\nConnect {sources} to {successor} so the flow stays "
+            "connected? (No deletes it and leaves the arrows into it unconnected.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return None
+        return successor if answer == QMessageBox.StandardButton.Yes else ""
 
     def rename(self, old: str, new: str) -> bool:
         """Rename a state (edges follow); a refused name goes to the status bar."""

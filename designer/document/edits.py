@@ -143,6 +143,45 @@ def delete_states(doc: EditableDocument, names: Iterable[str]) -> tuple[Patch, s
     return patch, label
 
 
+def bridge_successor(doc: EditableDocument, name: str) -> str | None:
+    """The state that could take over ``name``'s incoming edges when it is deleted.
+
+    That is its one control-flow successor (``on_error`` fallbacks aside), when it has one that
+    is another state (not End) and at least one other state points at ``name``.
+    """
+    if name not in doc.definition:
+        return None
+    targets = {t for path, t in doc.state(name).targets() if not path.startswith("on_error")}
+    if len(targets) != 1:
+        return None
+    successor = next(iter(targets))
+    if successor in (name, END) or successor not in doc.definition:
+        return None
+    if not any(source != name for source, _path in incoming(doc, name)):
+        return None
+    return successor
+
+
+def delete_bridging(doc: EditableDocument, name: str, successor: str) -> tuple[Patch, str]:
+    """Delete ``name`` and point every edge into it at ``successor`` instead (one patch)."""
+    patch, _ = delete_states(doc, [name])
+    sources = []
+    for source, path in incoming(doc, name):
+        if source == name:
+            continue
+        current = patch.states.get(source) or doc.state_dict(source)
+        patch.states[source] = set_field(current, path, successor)
+        sources.append(source)
+    if doc.state_dict(name).get("start"):  # the flow now begins at the successor
+        for other, state in list(patch.states.items()):
+            if state is not None and other != successor and state.get("start"):
+                state.pop("start")
+        patch.states[successor] = set_field(patch.states.get(successor)
+                                            or doc.state_dict(successor), "start", True)
+    before = ", ".join(dict.fromkeys(sources))
+    return patch, f"Delete {name} (connect {before} → {successor})"
+
+
 def _disconnect(state: dict[str, Any], path: str) -> dict[str, Any]:
     if path in ("next", "default", "root"):
         return set_field(state, path, None)

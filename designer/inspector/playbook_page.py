@@ -23,6 +23,7 @@ from designer.inspector.editors import (
 )
 from designer.inspector.form import FieldRow
 from designer.inspector.widgets.style import help_label, mute, section_title
+from designer.problems import shown_counts, shown_problems
 from runtime.model.document import APPLIES_TO, LOG_LEVELS
 
 MAX_RUNTIME = 30 * 86400 + 86400
@@ -113,11 +114,11 @@ class PlaybookPage(QWidget):
 
     def refresh_messages(self) -> None:
         doc = self.context.document.doc
-        errors, warnings = self.context.error_count()
+        errors, warnings = shown_counts(self.context)
         self.summary.setText(f"{len(doc.definition)} states · {errors} errors · "
                              f"{warnings} warnings")
         for key, row in self.rows.items():
             messages = [("error", self._refused[key])] if key in self._refused else []
-            messages += [(p.severity, p.message) for p in self.context.problems
+            messages += [(p.severity, p.message) for p in shown_problems(self.context)
                          if p.state is None and p.path.split(".")[0] == key]
             row.set_messages(messages)
