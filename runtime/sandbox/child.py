@@ -13,6 +13,7 @@ Envelope statuses: ``ok`` (with ``value``), ``syntax_error``, ``no_handler``, ``
 from __future__ import annotations
 
 import builtins
+import errno
 import json
 import linecache
 import os
@@ -26,6 +27,8 @@ from typing import Any
 _DETAIL_LIMIT = 500
 _FSIZE_BYTES = 10 * 1024 * 1024
 _MAX_OPEN_FILES = 64
+#: Kinds of forbidden operation the user code tried (filled by the audit hook).
+ATTEMPTS: list[str] = []
 
 
 class _NotJson(Exception):
@@ -148,8 +151,22 @@ def _compile(source: str, filename: str) -> CodeType | bytes:
     return code
 
 
+def _refused(attempts: list[str], exc: BaseException | None) -> bytes | None:
+    """The ``refused`` envelope when user code tried something the sandbox forbids."""
+    if attempts:
+        return _envelope(status="refused", detail=attempts[0],
+                         error=None if exc is None else _safe_str(exc))
+    if isinstance(exc, (ImportError, OSError)) and "failed to map segment" in str(exc):
+        return _envelope(status="refused", detail="load native code (a compiled module)",
+                         error=_safe_str(exc))
+    if isinstance(exc, OSError) and exc.errno in (errno.EPERM, errno.EACCES):
+        return _envelope(status="refused", detail=None, error=_safe_str(exc))
+    return None
+
+
 def _call_handler(code: CodeType, params: object, filename: str, max_bytes: int) -> bytes:
     namespace: dict[str, Any] = {"__name__": "__function__", "__builtins__": builtins}
+    attempts = ATTEMPTS
     try:
         exec(code, namespace)
         handler = namespace.get("handler")
@@ -161,10 +178,10 @@ def _call_handler(code: CodeType, params: object, filename: str, max_bytes: int)
     except MemoryError:
         raise
     except SystemExit as exc:
-        return _envelope(status="exit", code=_safe_str(exc) or "0")
+        return _refused(attempts, None) or _envelope(status="exit", code=_safe_str(exc) or "0")
     except Exception as exc:
-        return _raised(exc, filename)
-    return encode_value(value, max_bytes)
+        return _refused(attempts, exc) or _raised(exc, filename)
+    return _refused(attempts, None) or encode_value(value, max_bytes)
 
 
 def run_job(job: dict[str, Any]) -> bytes:
@@ -194,8 +211,54 @@ def _send(fd: int, data: bytes) -> None:
         pass  # the parent stopped listening; nothing else to report to
 
 
+def _confine(parent_pid: int, audit: str) -> None:
+    """Apply the OS confinement of ``confine.py`` (prepended to this file by the parent)."""
+    layers = globals().get("confine_process")
+    if layers is None:  # run on its own (not through the parent): nothing to apply
+        return
+    try:
+        layers(parent_pid, os.getcwd())
+    except Exception as exc:
+        _fail_early(f"the sandbox could not be set up: {exc}")
+    if audit != "off":
+        globals()["install_audit_hook"](ATTEMPTS, audit == "enforce")
+
+
+def _kill_descendants() -> None:
+    """Unconfined runs only (confined ones cannot start processes): as the subreaper, kill
+    what the user code started, so nothing outlives the run once this process exits."""
+    for _ in range(8):  # orphans of a killed child come back to this subreaper
+        if not _kill_children(os.getpid()):
+            return
+
+
+def _kill_children(me: int) -> int:
+    killed = 0
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                ppid = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            if ppid == me:
+                os.kill(int(entry), signal.SIGKILL)
+                os.waitpid(int(entry), 0)
+                killed += 1
+        except (OSError, IndexError, ValueError):
+            continue
+    return killed
+
+
+def _fail_early(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    os._exit(3)
+
+
 def main(argv: list[str]) -> None:
-    """Entry point: ``argv`` is ``[-c, result_fd, cpu_seconds, memory_mb]``."""
+    """Entry point: ``argv`` is ``[-c, result_fd, cpu_seconds, memory_mb, parent_pid, audit,
+    confine]``; ``audit`` is ``enforce``, ``observe`` or ``off`` (tests of the OS layers)."""
     result_fd = int(argv[1])
     os.set_inheritable(result_fd, False)
     apply_limits(int(argv[2]), int(argv[3]))
@@ -204,7 +267,10 @@ def main(argv: list[str]) -> None:
             encoding="utf-8", errors="backslashreplace", line_buffering=True)
     job = json.loads(sys.stdin.buffer.read())
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives until _exit
+    if len(argv) > 6 and argv[6] == "confine":
+        _confine(int(argv[4]), argv[5])
     _send(result_fd, run_job(job))
+    _kill_descendants()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

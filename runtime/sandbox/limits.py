@@ -20,6 +20,11 @@ class SandboxLimits:
         memory_mb: RLIMIT_AS of the child, in mebibytes.
         max_output_bytes: Bytes of stdout and of stderr (each) kept; more fails the run.
         max_result_bytes: Largest accepted size of the JSON text of the handler's return value.
+        audit: The audit hook, a second line behind the OS confinement: ``enforce`` (refuse at
+            once, naming the operation), ``observe`` (only name it) or ``off``. Tests use
+            ``off`` to show the operating system refuses on its own.
+        confine: Apply the OS confinement (Landlock, seccomp, ...). Only tests of the
+            supervisor's process-tree killing turn it off.
     """
 
     timeout: float = 30.0
@@ -27,3 +32,5 @@ class SandboxLimits:
     memory_mb: int = 512
     max_output_bytes: int = 1_000_000
     max_result_bytes: int = 5_000_000
+    audit: str = "enforce"
+    confine: bool = True

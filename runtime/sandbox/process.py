@@ -26,6 +26,8 @@ from pathlib import Path
 from runtime.sandbox.limits import SandboxLimits
 
 ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+#: Variables pointing at the run's scratch folder (filled in per run).
+SCRATCH_VARIABLES = ("HOME", "TMPDIR")
 _CHUNK = 64 * 1024
 _ENVELOPE_SLACK = 64 * 1024
 _DRAIN_GRACE = 1.0
@@ -54,8 +56,46 @@ class RawOutcome:
 
 @cache
 def child_source() -> str:
-    """Return the text of the bootstrap passed to ``python -I -c``."""
-    return Path(__file__).with_name("child.py").read_text(encoding="utf-8")
+    """Return the text of the bootstrap passed to ``python -I -c``: ``confine.py`` then
+    ``child.py`` (whose own ``from __future__`` line may only come first, so it is dropped)."""
+    here = Path(__file__).parent
+    confine = (here / "confine.py").read_text(encoding="utf-8")
+    child = (here / "child.py").read_text(encoding="utf-8")
+    child = child.replace("from __future__ import annotations\n", "", 1)
+    return confine + "\n\n" + child
+
+
+def parent_map() -> dict[int, int]:
+    """``pid -> parent pid`` of every process in ``/proc`` (empty where there is no /proc)."""
+    parents: dict[int, int] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return parents
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(entry)] = int(fields[1])
+    return parents
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below ``root`` in the process tree, children first."""
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parent_map().items():
+        children.setdefault(ppid, []).append(pid)
+    found: list[int] = []
+    todo = list(children.get(root, ()))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
 
 
 @dataclass
@@ -107,7 +147,10 @@ class _Pipes:
 
 async def _spawn(pipes: _Pipes, limits: SandboxLimits, workdir: str) -> asyncio.subprocess.Process:
     stdout_fd, stderr_fd, result_fd = pipes.write_ends
-    limit_args = (str(result_fd), str(limits.cpu_seconds), str(limits.memory_mb))
+    limit_args = (
+        str(result_fd), str(limits.cpu_seconds), str(limits.memory_mb), str(os.getpid()),
+        limits.audit, "confine" if limits.confine else "none",
+    )  # fmt: skip
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-I",
@@ -119,7 +162,7 @@ async def _spawn(pipes: _Pipes, limits: SandboxLimits, workdir: str) -> asyncio.
         stderr=stderr_fd,
         pass_fds=(result_fd,),
         cwd=workdir,
-        env=dict(ENVIRONMENT),
+        env={**ENVIRONMENT, **dict.fromkeys(SCRATCH_VARIABLES, workdir)},
         start_new_session=True,
     )
 
@@ -158,7 +201,12 @@ class _Run:
         self.timed_out = False
 
     def kill_group(self) -> None:
-        """SIGKILL the child's whole session group (the child, and grandchildren that stayed)."""
+        """SIGKILL the child's whole tree: every descendant (the child is a subreaper, so an
+        orphan that called ``setsid`` stays below it), then its session group."""
+        if self.proc.returncode is None:
+            for pid in descendants(self.proc.pid):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
 

@@ -113,6 +113,13 @@ def _envelope_message(envelope: dict[str, Any], limits: SandboxLimits) -> str:
         )
     if status == "memory":
         return f"Function ran out of memory (limit {limits.memory_mb} MB)"
+    if status == "refused":
+        what = envelope.get("detail")
+        text = "Function was refused by the sandbox"
+        text += f": it may not {what}" if what else ""
+        if envelope.get("error"):
+            text += f" ({envelope['error']})"
+        return text
     if status == "exit":
         return f"Function called exit() (code {envelope.get('code')})"
     return "Function produced an unreadable result"

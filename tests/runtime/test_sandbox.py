@@ -18,6 +18,8 @@ import pytest
 from runtime.sandbox import FunctionResult, SandboxLimits, run_function
 
 FAST = SandboxLimits(timeout=1.5, cpu_seconds=10, memory_mb=256)
+#: The supervisor alone (no OS confinement), to show it kills trees the confinement prevents.
+UNCONFINED = SandboxLimits(timeout=1.5, cpu_seconds=10, memory_mb=256, confine=False)
 
 
 def run(source: str, params: dict[str, Any] | None = None, **kwargs: Any) -> FunctionResult:
@@ -132,7 +134,8 @@ def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.ok, result.message
     assert isinstance(result.value, dict)
     assert "PLAYBOOK_SANDBOX_SECRET" not in result.value
-    assert set(result.value) == {"PATH", "LANG", "PYTHONIOENCODING"}
+    assert set(result.value) == {"PATH", "LANG", "PYTHONIOENCODING", "HOME", "TMPDIR"}
+    assert result.value["HOME"] == result.value["TMPDIR"]
     assert result.value["PATH"] == "/usr/bin:/bin"
 
 
@@ -157,7 +160,7 @@ SPAWN_AND_HANG = """\
 import os, subprocess, time
 
 def handler(params):
-    child = subprocess.Popen(["sleep", "60"])
+    child = subprocess.Popen(["sleep", "60"], start_new_session=True)
     with open(params["pid_file"], "w") as out:
         out.write(f"{os.getpid()} {child.pid}")
     if params["hang"]:
@@ -171,7 +174,7 @@ def test_cancellation_kills_the_whole_process_group(tmp_path: Path) -> None:
     params = {"pid_file": str(pid_file), "hang": True}
 
     async def start_then_cancel() -> list[int]:
-        task = asyncio.create_task(run_function(SPAWN_AND_HANG, params, limits=FAST))
+        task = asyncio.create_task(run_function(SPAWN_AND_HANG, params, limits=UNCONFINED))
         pids = await asyncio.to_thread(read_pids, pid_file, 2)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -185,7 +188,7 @@ def test_cancellation_kills_the_whole_process_group(tmp_path: Path) -> None:
 
 def test_leftover_grandchild_is_killed_after_success(tmp_path: Path) -> None:
     pid_file = tmp_path / "pids"
-    result = run(SPAWN_AND_HANG, {"pid_file": str(pid_file), "hang": False})
+    result = run(SPAWN_AND_HANG, {"pid_file": str(pid_file), "hang": False}, limits=UNCONFINED)
     assert result.ok and result.value == "done", result.message
     assert result.duration < 1.0
     _, grandchild = read_pids(pid_file, 2)
