@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.context import DesignerContext
 
@@ -57,6 +64,24 @@ def severity_icon(severity: str) -> QIcon:
     return QIcon(pixmap)
 
 
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their message wrapped to the message column's width."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        if index.column() != MESSAGE:
+            return hint
+        width = max(40, self._tree.columnWidth(MESSAGE) - 10)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000),
+                                              int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(hint.width(), max(hint.height(), box.height() + 6))
+
+
 class ProblemsWidget(QWidget):
     """A table of the current validation problems."""
 
@@ -69,6 +94,8 @@ class ProblemsWidget(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)  # wrap, never "…"
+        self.tree.setItemDelegate(_WrappingDelegate(self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
         for col, width in ((0, 28), (STATE, 140), (FIELD, 120), (CODE, 190)):
@@ -91,7 +118,10 @@ class ProblemsWidget(QWidget):
     def fit_message_column(self) -> None:
         """The message takes the width the severity and state columns leave in view."""
         room = self.tree.viewport().width() - self.tree.columnWidth(0) - self.tree.columnWidth(STATE)
-        self.tree.setColumnWidth(MESSAGE, max(MIN_MESSAGE_WIDTH, room))
+        width = max(MIN_MESSAGE_WIDTH, room)
+        if width != self.tree.columnWidth(MESSAGE):
+            self.tree.setColumnWidth(MESSAGE, width)
+            self.tree.scheduleDelayedItemsLayout()  # row heights follow the wrapped text
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (event.type() == QEvent.Type.KeyPress

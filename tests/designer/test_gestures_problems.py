@@ -58,6 +58,13 @@ def test_the_message_is_visible_at_the_default_width(setup):
     assert left < 40 and visible >= 200
     assert tree.headerItem().text(MESSAGE) == "Message"
     assert tree.topLevelItem(0).text(MESSAGE) == _context.problems[0].message
+    # a message longer than the column wraps onto more lines instead of being cut off
+    metrics = tree.fontMetrics()
+    longest = max(range(tree.topLevelItemCount()),
+                  key=lambda i: metrics.horizontalAdvance(tree.topLevelItem(i).text(MESSAGE)))
+    item = tree.topLevelItem(longest)
+    assert metrics.horizontalAdvance(item.text(MESSAGE)) > width
+    assert tree.visualItemRect(item).height() >= 2 * metrics.height()
 
 
 def test_click_selects_and_double_click_zooms_to_the_state(setup, qtbot):
