@@ -18,29 +18,11 @@ APPLICATION = "Playbook Studio"
 
 
 def apply_scheme(app: object) -> None:
-    """Fusion style with a palette that follows the system's colour scheme."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QApplication
+    """Fusion style with a palette that follows the system's colour scheme, live
+    (:mod:`designer.theme`)."""
+    from designer.theme import install
 
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
-    hints = app.styleHints()
-    dark = hints.colorScheme() == Qt.ColorScheme.Dark
-    if not dark:
-        return
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#2b2d31", QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#26282c",
-        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#33363b",
-        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#4c6ef5",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#33363b",
-        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8f98",
-    }
-    for role, colour in roles.items():
-        palette.setColor(role, QColor(colour))
-    app.setPalette(palette)
+    install(app)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,9 +13,10 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import JsonLexer
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QFont, QTextCursor
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 
+from designer import theme
 from designer.context import DesignerContext
 from runtime.serverformat import export_playbook
 
@@ -43,7 +44,12 @@ class DefinitionView(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._json = ""
         context.documentChanged.connect(lambda _c: self._timer.start())
+        theme.manager().changed.connect(self.recolour)
         context.selectionChanged.connect(lambda _s: self.mark_selection())
+
+    def recolour(self, _dark: bool = False) -> None:
+        """The scheme changed: highlight again in the new scheme's pygments style."""
+        self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
         super().showEvent(event)
@@ -55,7 +61,7 @@ class DefinitionView(QWidget):
         result = export_playbook(self.context.document.doc, "snake", check=False)
         self._json = json.dumps(result.definition, indent=2, ensure_ascii=False)
         if len(self._json) <= MAX_HIGHLIGHT_CHARS:
-            style = "monokai" if self.palette().base().color().lightness() < 128 else "default"
+            style = "monokai" if theme.is_dark() else "default"
             html = highlight(self._json, JsonLexer(), HtmlFormatter(noclasses=True, style=style,
                                                                   nobackground=True))
             self.text.setHtml(html)
@@ -78,7 +84,7 @@ class DefinitionView(QWidget):
                     block = block.next()
                 end = block.blockNumber() if block.isValid() else start
                 sel = QTextEdit.ExtraSelection()
-                sel.format.setBackground(QColor(120, 160, 255, 50))
+                sel.format.setBackground(theme.colour("selection"))
                 sel.format.setProperty(0x06000, True)  # FullWidthSelection
                 span = QTextCursor(document.findBlockByNumber(start))
                 span.movePosition(QTextCursor.MoveOperation.NextBlock,

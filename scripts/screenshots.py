@@ -31,6 +31,9 @@ def main() -> int:
     QCoreApplication.setOrganizationName("PlaybookStudioScreenshots")
     QCoreApplication.setApplicationName("Playbook Studio")
     app = QApplication([])
+    from designer.app import apply_scheme
+
+    apply_scheme(app)  # Fusion and the theme's style sheet, as the app has them
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     from designer.main_window import MainWindow

@@ -3,7 +3,8 @@
 Everything the canvas items paint with comes from one :class:`Theme`, built from the current
 ``QPalette`` so the canvas follows the system's light or dark scheme. :func:`theme` returns the
 cached theme; :func:`refresh_theme` rebuilds it after a palette change (the view calls it on
-``QEvent.PaletteChange``). Category, side-effect and run-status colours are fixed hues, tuned
+``QEvent.PaletteChange``, and :mod:`designer.theme` when the system's scheme changes). Run status
+colours come from :mod:`designer.theme`, shared with the run docks. Category, side-effect and run-status colours are fixed hues, tuned
 per scheme so they stay readable on either background.
 """
 
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPalette
+
+from designer.theme import STATUS, status_colour
 
 CARD_WIDTH = 200.0
 HEADER_HEIGHT = 60.0
@@ -40,14 +43,8 @@ SIDE_EFFECTS: dict[str, tuple[str, str, str]] = {
     "endpoint-change": ("E", "#d0452f", "Changes a managed endpoint"),
 }
 
-STATUS_COLOURS: dict[str, str] = {
-    "pending": "#8a8f98",
-    "running": "#2d7ff9",
-    "success": "#2e9e4f",
-    "failed": "#d64541",
-    "partial": "#e8830c",
-    "killed": "#8b1e1e",
-}
+#: Run status colours of the light scheme (the theme module holds both schemes').
+STATUS_COLOURS: dict[str, str] = {name: pair[0] for name, pair in STATUS.items()}
 
 
 @dataclass
@@ -96,8 +93,7 @@ class Theme:
         return colour.lighter(125) if self.dark else colour
 
     def status(self, status: str) -> QColor:
-        colour = QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["pending"]))
-        return colour.lighter(130) if self.dark and status == "killed" else colour
+        return status_colour(status, self.dark)
 
     def tint(self, colour: QColor, amount: float) -> QColor:
         """``colour`` blended into the card background (0 = card, 1 = colour)."""

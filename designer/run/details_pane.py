@@ -166,7 +166,8 @@ class DetailsPane(QWidget):
         self.placeholder.setObjectName("DetailsPlaceholder")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setStyleSheet("color: #6b7280; padding: 32px; font-size: 10.5pt;")
+        self.placeholder.setProperty("tone", "muted")  # coloured by designer.theme
+        self.placeholder.setStyleSheet("padding: 32px; font-size: 10.5pt;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self._build_body())
@@ -184,7 +185,8 @@ class DetailsPane(QWidget):
         for index, field in enumerate(FIELDS):
             key = QLabel(field.upper())
             key.setProperty("tone", "key")
-            key.setStyleSheet("color: #6b7280; font-size: 8pt; font-weight: 600;")
+            key.setProperty("tone", "key")  # coloured by designer.theme
+            key.setStyleSheet("font-size: 8pt; font-weight: 600;")
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(field == "Status message")
@@ -204,7 +206,7 @@ class DetailsPane(QWidget):
         self.view_execution.setToolTip("Show the sub-playbook's execution")
         self.view_execution.clicked.connect(self._view_execution)
         self.runs_hint = QLabel()
-        self.runs_hint.setStyleSheet("color: #6b7280;")
+        self.runs_hint.setProperty("tone", "muted")  # coloured by designer.theme
         buttons = QHBoxLayout()
         buttons.addWidget(self.view_execution)
         buttons.addWidget(self.runs_hint, 1)

@@ -78,7 +78,8 @@ class ExecutionHeader(QWidget):
         self._per_row = 0
         for field in HEADER_FIELDS:
             key = QLabel(field)
-            key.setStyleSheet("color: #6b7280; font-size: 7.5pt; font-weight: 600;")
+            key.setProperty("tone", "key")  # coloured by designer.theme
+            key.setStyleSheet("font-size: 7.5pt; font-weight: 600;")
             key.setContentsMargins(0, 3, 0, 0)
             value = QLabel("—")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -86,7 +87,7 @@ class ExecutionHeader(QWidget):
             self.values[field] = value
         self._arrange(len(HEADER_FIELDS))
         self.breadcrumb = QLabel()
-        self.breadcrumb.setStyleSheet("color: #6b7280;")
+        self.breadcrumb.setProperty("tone", "muted")  # coloured by designer.theme
         self.breadcrumb.hide()
         self.download = QPushButton("DOWNLOAD OS LOGS")
         self.download.setObjectName("DownloadOsLogs")

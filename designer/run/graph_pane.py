@@ -66,7 +66,7 @@ class GraphPane(QWidget):
         self._loader = QTimer(self, interval=0)
         self._loader.timeout.connect(self._load_page)
         self.title = QLabel()
-        self.title.setStyleSheet("color: #6b7280;")
+        self.title.setProperty("tone", "muted")  # coloured by designer.theme
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.toolbar = QHBoxLayout()
         self.toolbar.setContentsMargins(6, 4, 6, 0)

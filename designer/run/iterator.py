@@ -27,7 +27,8 @@ class IteratorIndex(QFrame):
         self.iterations: list[int] = []
         self.position = 0
         title = QLabel("ITERATOR INDEX")
-        title.setStyleSheet("color: #6b7280; font-size: 8pt; font-weight: 600;")
+        title.setProperty("tone", "key")  # coloured by designer.theme
+        title.setStyleSheet("font-size: 8pt; font-weight: 600;")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.state_label = QLabel()
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -46,7 +47,7 @@ class IteratorIndex(QFrame):
         self.next_button.clicked.connect(self.next)
         self.of_label = QLabel()
         self.of_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.of_label.setStyleSheet("color: #6b7280;")
+        self.of_label.setProperty("tone", "muted")  # coloured by designer.theme
         row = QHBoxLayout()
         row.addWidget(self.previous_button)
         row.addWidget(self.number, 1)

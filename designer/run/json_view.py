@@ -38,14 +38,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
+
 CHILDREN_PAGE = 500
+# Token kinds and their theme colour roles (designer.theme: light and dark values).
 _COLOURS: list[tuple[_TokenType, str, bool]] = [
-    (Name.Tag, "#7c4dff", False),
-    (String, "#2e7d32", False),
-    (Number, "#c2410c", False),
-    (Keyword.Constant, "#1d4ed8", True),
-    (Punctuation, "#6b7280", False),
-    (Error, "#dc2626", False),
+    (Name.Tag, "json.key", False),
+    (String, "json.string", False),
+    (Number, "json.number", False),
+    (Keyword.Constant, "json.constant", True),
+    (Punctuation, "json.punctuation", False),
+    (Error, "json.error", False),
 ]
 
 
@@ -65,10 +68,20 @@ class JsonHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self._lexer = JsonLexer()
+        self._build_formats()
+        theme.manager().changed.connect(self.recolour)
+
+    def recolour(self, _dark: bool = False) -> None:
+        """The scheme changed: new colours, highlighted again."""
+        self._build_formats()
+        self.rehighlight()
+
+    def _build_formats(self) -> None:
         self._formats: list[tuple[_TokenType, QTextCharFormat]] = []
-        for token, colour, bold in _COLOURS:
+        for token, role, bold in _COLOURS:
+            colour = theme.colour(role)
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(colour))
+            fmt.setForeground(colour)
             if bold:
                 fmt.setFontWeight(QFont.Weight.DemiBold)
             if token is Error:
@@ -110,6 +123,17 @@ def _entries(value: Any) -> list[tuple[str, Any]]:
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 LOADED_ROLE = Qt.ItemDataRole.UserRole + 2
+ROLE_ROLE = Qt.ItemDataRole.UserRole + 3  # the theme colour role of a value cell
+
+
+def _value_role(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "json.string"
+    if isinstance(value, bool) or value is None:
+        return "json.constant"
+    if isinstance(value, (int, float)):
+        return "json.number"
+    return None
 
 
 class JsonView(QWidget):
@@ -135,11 +159,13 @@ class JsonView(QWidget):
         self.raw.setFont(mono_font())
         self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.highlighter = JsonHighlighter(self.raw.document())
+        theme.manager().changed.connect(self.recolour)
         self.note = QLabel()
         self.note.setObjectName("JsonNote")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.note.setProperty("tone", "muted")  # coloured by designer.theme
+        self.note.setStyleSheet("padding: 24px;")
         self.stack = QStackedWidget()
         for widget in (self.tree, self.raw, self.note):
             self.stack.addWidget(widget)
@@ -231,18 +257,27 @@ class JsonView(QWidget):
                 item.setData(0, VALUE_ROLE, self._keep(value))
                 item.setData(0, LOADED_ROLE, False)
                 QTreeWidgetItem(item, ["…", ""])
-            elif isinstance(value, str):
-                item.setForeground(1, QColor("#2e7d32"))
-            elif isinstance(value, bool) or value is None:
-                item.setForeground(1, QColor("#1d4ed8"))
-            elif isinstance(value, (int, float)):
-                item.setForeground(1, QColor("#c2410c"))
+            else:
+                role = _value_role(value)
+                if role:
+                    item.setData(1, ROLE_ROLE, role)
+                    item.setForeground(1, theme.colour(role))
         rest = len(entries) - start - len(chunk)
         if rest > 0:
             more = QTreeWidgetItem(parent, [f"… {rest:,} more", "expand to show"])
             more.setData(0, VALUE_ROLE, self._keep(("more", start + len(chunk))))
             more.setData(0, LOADED_ROLE, False)
             QTreeWidgetItem(more, ["…", ""])
+
+    def recolour(self, _dark: bool = False) -> None:
+        """The scheme changed: value cells take the new scheme's colours."""
+        stack = [self.tree.invisibleRootItem()]
+        while stack:
+            item = stack.pop()
+            role = item.data(1, ROLE_ROLE)
+            if role:
+                item.setForeground(1, theme.colour(role))
+            stack.extend(item.child(i) for i in range(item.childCount()))
 
     def _keep(self, payload: Any) -> int:
         key = len(self._payloads) + 1

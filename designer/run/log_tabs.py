@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -32,13 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.run.json_view import mono_font
 from designer.run.style import fmt_time
 from runtime.history import HistoryError, StepRow, write_logs_csv
 from runtime.history.export import inner_zip_name
 
 OS_NOT_AVAILABLE = "OS Logs not available for this selection"
-LEVEL_COLOURS = {"ERROR": "#d63c3c", "WARN": "#c27c0e", "DEBUG": "#6b7280", "TRACE": "#9aa3ad"}
+LEVEL_ROLES = {"ERROR": "log.ERROR", "WARN": "log.WARN", "DEBUG": "log.DEBUG",
+               "TRACE": "log.TRACE"}  # designer.theme colour roles
 MAX_SHOWN = 5000
 
 
@@ -52,7 +53,8 @@ def _note_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("color: #6b7280; padding: 24px;")
+    label.setProperty("tone", "muted")  # coloured by designer.theme
+    label.setStyleSheet("padding: 24px;")
     return label
 
 
@@ -75,7 +77,7 @@ class AppLogsTab(QWidget):
         self.download.setToolTip("Download these log lines as a .csv file")
         self.download.clicked.connect(self.download_csv)
         self.count = QLabel()
-        self.count.setStyleSheet("color: #6b7280;")
+        self.count.setProperty("tone", "muted")  # coloured by designer.theme
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Time", "Level", "Message"])
         self.table.setAlternatingRowColors(True)
@@ -105,6 +107,15 @@ class AppLogsTab(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
+        theme.manager().changed.connect(self.recolour)
+
+    def recolour(self, _dark: bool = False) -> None:
+        """The scheme changed: the level column takes the new scheme's colours."""
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, 1)
+            role = LEVEL_ROLES.get(cell.text()) if cell is not None else None
+            if role:
+                cell.setForeground(theme.colour(role))
 
     def show_for(self, execution_id: str | None, seq: int | None) -> None:
         """Show a step's lines (the execution's for None); another execution starts with an
@@ -131,9 +142,9 @@ class AppLogsTab(QWidget):
                      QTableWidgetItem(line.level), QTableWidgetItem(line.message))
             cells[0].setToolTip(fmt_time(line.time))
             cells[2].setToolTip(line.message)
-            colour = LEVEL_COLOURS.get(line.level)
-            if colour:
-                cells[1].setForeground(QColor(colour))
+            role = LEVEL_ROLES.get(line.level)
+            if role:
+                cells[1].setForeground(theme.colour(role))
             for col, cell in enumerate(cells):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.table.setItem(row, col, cell)
@@ -197,7 +208,7 @@ class OsLogsTab(QWidget):
                                  "error) as a ZIP")
         self.download.clicked.connect(self.download_zip)
         self.caption = QLabel()
-        self.caption.setStyleSheet("color: #6b7280;")
+        self.caption.setProperty("tone", "muted")  # coloured by designer.theme
         bar = QHBoxLayout()
         bar.addWidget(self.caption, 1)
         bar.addWidget(self.download)

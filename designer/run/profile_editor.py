@@ -56,7 +56,7 @@ class JsonEdit(QWidget):
         self.message = QLabel()
         self.message.setObjectName("JsonError")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #d63c3c;")
+        self.message.setProperty("tone", "error")  # coloured by designer.theme
         self.message.hide()
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.validate)
@@ -148,7 +148,7 @@ class MocksEditor(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         hint = QLabel("Each call of the state takes the next response; the last one repeats.")
-        hint.setStyleSheet("color: #6b7280;")
+        hint.setProperty("tone", "muted")  # coloured by designer.theme
         form = QFormLayout()
         form.addRow("State", self.state_combo)
         layout = QVBoxLayout(self)
@@ -299,7 +299,7 @@ class ProfileEditor(QTabWidget):
         form.addRow("Log level", self.level)
         form.addRow("Speed", self.speed)
         note = QLabel("A target state runs that state alone, with the payload as its input.")
-        note.setStyleSheet("color: #6b7280;")
+        note.setProperty("tone", "muted")  # coloured by designer.theme
         form.addRow("", note)
         self.payload = JsonEdit(placeholder='{"alert": {…}}')
         self.fixtures_base = QComboBox()

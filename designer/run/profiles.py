@@ -65,11 +65,12 @@ class ProfilesDialog(QDialog):
         self.empty = QLabel("No run profiles yet. Click New to create one: a trigger payload, "
                             "tenant data and mocks to test-run the playbook with.")
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #6b7280; padding: 24px;")
+        self.empty.setProperty("tone", "muted")  # coloured by designer.theme
+        self.empty.setStyleSheet("padding: 24px;")
         self.problems = QLabel()
         self.problems.setObjectName("ProfileProblems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #d63c3c;")
+        self.problems.setProperty("tone", "error")  # coloured by designer.theme
         self.problems.hide()
         left = QWidget()
         left_box = QVBoxLayout(left)

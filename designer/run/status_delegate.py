@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (
     QMessageBox,
     QStyle,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.run.style import IO_LEVELS, fmt_short_time, paint_status_circle
 
 if TYPE_CHECKING:
@@ -80,14 +81,14 @@ class StatusDelegate(QStyledItemDelegate):
     def _paint_kill(painter: QPainter, rect: QRect) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(QPen(QColor("#d63c3c"), 1.2))
-        painter.setBrush(QColor("#fdecec"))
+        painter.setPen(QPen(theme.colour("kill.border"), 1.2))
+        painter.setBrush(theme.colour("kill.back"))
         painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         font = painter.font()
         font.setBold(True)
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         painter.setFont(font)
-        painter.setPen(QColor("#b42318"))
+        painter.setPen(theme.colour("kill.text"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Kill")
         painter.restore()
 
@@ -118,9 +119,9 @@ class StatusDelegate(QStyledItemDelegate):
             box = QRectF(rect.left() + width + 8, rect.center().y() - 8, pill_w, 16)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#e8f0fe" if level == "DEBUG" else "#f3e8ff"))
+            painter.setBrush(theme.colour(f"pill.{level}.back"))
             painter.drawRoundedRect(box, 8, 8)
-            painter.setPen(QColor("#1d4ed8" if level == "DEBUG" else "#7e22ce"))
+            painter.setPen(theme.colour(f"pill.{level}.text"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, pill)
         painter.restore()
 

@@ -1,7 +1,8 @@
 """How run data looks: status words and colours, time formats, the status circle and spinner.
 
 Every run widget (Executions list, execution header, graph captions, details) takes its
-wording and colours from here, so "Partially failed" is orange everywhere and a running
+wording from here and its colours from :mod:`designer.theme` (the same as the canvas's, in the
+current light or dark scheme), so "Partially failed" is orange everywhere and a running
 execution spins the same way in the list and in the header.
 """
 
@@ -12,16 +13,8 @@ import time
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-STATUS_COLOURS = {
-    "success": "#2e9d49",
-    "partial": "#f08c00",
-    "failed": "#d63c3c",
-    "killed": "#d63c3c",
-    "interrupted": "#8a8f98",
-    "skipped": "#8a8f98",
-    "running": "#2f7fd8",
-    "pending": "#9aa3ad",
-}
+from designer import theme
+
 STATUS_WORDS = {
     "success": "Success",
     "partial": "Partially failed",
@@ -50,7 +43,8 @@ def status_word(status: str | None) -> str:
 
 
 def status_colour(status: str | None) -> QColor:
-    return QColor(STATUS_COLOURS.get(status or "", "#9aa3ad"))
+    """The colour of a status in the current scheme (:func:`designer.theme.status_colour`)."""
+    return theme.status_colour(status)
 
 
 def fmt_time(epoch: float | None, *, date: bool = True) -> str:
@@ -130,10 +124,3 @@ def paint_status_circle(
             painter.drawLine(QPointF(c.x() - d, c.y() - d), QPointF(c.x() + d, c.y() + d))
             painter.drawLine(QPointF(c.x() - d, c.y() + d), QPointF(c.x() + d, c.y() - d))
     painter.restore()
-
-
-HEADER_CSS = """
-QLabel[role="key"] { color: palette(mid); font-size: 8pt; font-weight: 600;
-                     letter-spacing: 0.5px; }
-QLabel[role="value"] { font-weight: 500; }
-"""
