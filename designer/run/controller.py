@@ -41,6 +41,7 @@ from runtime.engine import (
     options_from_profile,
 )
 from runtime.history import HistoryError
+from runtime.history.control import POLL_SECONDS, RunControl
 
 FLUSH_MS = 17  # at most 59 UI updates a second
 CONFIRM_MS = 40
@@ -96,6 +97,11 @@ class RunController(QObject):
         self._confirm_timer.setInterval(CONFIRM_MS)
         self._confirm_timer.timeout.connect(self._confirm)
         self._gc_pause = FullCollectionPause()
+        # Kill requests from other processes, and steps flushed live for them to see.
+        self._control = RunControl(store, self.engine)
+        self._control_timer = QTimer(self)
+        self._control_timer.setInterval(int(POLL_SECONDS * 1000))
+        self._control_timer.timeout.connect(self._poll_control)
 
     # -- starting ----------------------------------------------------------------------------
     def options_for(self, profile: Any) -> RunOptions:
@@ -160,6 +166,7 @@ class RunController(QObject):
         self.last_started = execution_id
         self._gc_pause.hold()
         self._flush_timer.start()
+        self._control_timer.start()
         what = f" (state {profile.target})" if profile is not None and profile.target else ""
         self.context.statusMessage.emit(f"Running {compiled.name}{what}: session {execution_id}")
         self.executionStarted.emit(execution_id)
@@ -193,7 +200,32 @@ class RunController(QObject):
         killed = self.engine.kill(root)
         if killed:
             self.context.statusMessage.emit(f"Killing execution {root}…")
-        return killed
+            return True
+        return self._request_kill(execution_id)
+
+    def _request_kill(self, execution_id: str) -> bool:
+        """Ask the process that runs an execution (a CLI run, another window) to kill it."""
+        if self.store is None:
+            return False
+        try:
+            status = self.store.request_kill(execution_id)
+        except HistoryError as exc:
+            self.context.statusMessage.emit(f"Cannot kill execution {execution_id}: {exc}")
+            return False
+        if status != "running":
+            self.context.statusMessage.emit(f"Execution {execution_id} is not running.")
+            return False
+        self.context.statusMessage.emit(
+            f"Kill requested for execution {execution_id} (it runs in another process)")
+        return True
+
+    def _poll_control(self) -> None:
+        """Every 50 ms while runs go on: honour kill requests, flush steps for other readers."""
+        if not self.engine.running:
+            self._control_timer.stop()
+            return
+        for execution_id in self._control.tick():
+            self.context.statusMessage.emit(f"Killing execution {execution_id} (requested)…")
 
     def is_running(self, execution_id: str) -> bool:
         live = self._lives.get(execution_id)
@@ -368,5 +400,6 @@ class RunController(QObject):
             self.engine.kill(execution_id)
         self._flush_timer.stop()
         self._confirm_timer.stop()
+        self._control_timer.stop()
         self._gc_pause.release()
         self._unsubscribe()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
+import time
 from pathlib import Path
 from typing import Any
 
-from runtime.cli.common import EXIT_ERRORS, EXIT_INPUT, EXIT_OK, CliError, fmt_time, open_store, out
+from runtime.cli.common import EXIT_ERRORS, EXIT_OK, CliError, fmt_time, open_store, out
 
 
 def _get(store: Any, execution_id: str) -> Any:
@@ -142,25 +141,47 @@ def cmd_os_logs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+KILL_WAIT_SECONDS = 5.0
+
+
 def cmd_kill(args: argparse.Namespace) -> int:
+    """Record a kill request; the process running the execution honours it (within ~100 ms)
+    and only that execution ends. No signal is sent to any process."""
     from runtime.cli.run import process_alive, worker_pid
+    from runtime.history import HistoryError
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
-    if r.status != "running":
-        raise CliError(f"execution {r.id} is not running (it is {r.status})", EXIT_ERRORS)
-    pid = worker_pid(r.worker)
-    if pid is None or not process_alive(pid):
-        raise CliError(f"execution {r.id} runs in {r.worker}, which is not a process on this "
-                       "machine", EXIT_ERRORS)
-    if pid == os.getpid():
-        raise CliError("cannot kill an execution of this very process", EXIT_ERRORS)
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except OSError as exc:
-        raise CliError(f"cannot signal {r.worker}: {exc.strerror}", EXIT_INPUT) from None
-    out(f"kill sent to execution {r.id} ({r.worker})")
+        if r.status != "running":
+            raise CliError(f"execution {r.id} is not running (it is {r.status})", EXIT_ERRORS)
+        pid = worker_pid(r.worker)
+        if pid is None or not process_alive(pid):
+            raise CliError(f"execution {r.id} runs in {r.worker}, which is not a process on "
+                           "this machine", EXIT_ERRORS)
+        try:
+            status = store.request_kill(r.id)
+        except HistoryError as exc:
+            raise CliError(str(exc), EXIT_ERRORS) from None
+        if status != "running":
+            raise CliError(f"execution {r.id} is not running (it is {status})", EXIT_ERRORS)
+        out(f"kill requested for execution {r.id} ({r.worker})")
+        ended = _wait_ended(store, r.id, KILL_WAIT_SECONDS)
+    if ended is None:
+        out(f"execution {r.id} has not ended yet; its process will stop it at its next poll")
+        return EXIT_OK
+    out(f"execution {r.id}: {ended.status.upper()}" + (f" — {ended.message}"
+                                                       if ended.message else ""))
     return EXIT_OK
+
+
+def _wait_ended(store: Any, execution_id: str, seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        record = store.get_execution(execution_id)
+        if record is not None and record.status != "running":
+            return record
+        time.sleep(0.02)
+    return None
 
 
 def add_commands(sub: Any) -> None:

@@ -4,8 +4,9 @@
 the simulated tenant, prints each step as it finishes and the final status, and records the
 execution in the history (``--history PATH``, ``$PLAYBOOK_STUDIO_HISTORY``, or the user data
 folder). Exit: 0 success, 1 failed, 4 partial, 2 usage, 3 unreadable input. SIGINT/SIGTERM
-kill the execution cleanly (it ends Failed, killed by the user), which is also how
-``executions kill`` stops a run in another process on this machine.
+kill the execution cleanly (it ends Failed, killed by the user). While it runs, the command
+polls the history every 50 ms for kill requests (``executions kill`` or the designer's Kill)
+and hands steps to the history at least every 200 ms, so other processes see it live.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from runtime.cli.common import (
     open_store,
     out,
 )
+from runtime.history.control import controlled
 
 if TYPE_CHECKING:
     from runtime.history.records import StepRow
@@ -129,7 +131,8 @@ async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, engine.kill, execution_id)
-    result = await engine.wait(execution_id)
+    async with controlled(engine.store, engine):  # kill requests from other processes
+        result = await engine.wait(execution_id)
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(sig)
     if fmt == "json":

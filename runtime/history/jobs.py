@@ -33,6 +33,13 @@ _FINISH = (
     "UPDATE executions SET status = ?, message = ?, ended = ?, completed = ?, "
     "transitions = ? WHERE id = ?"
 )
+#: Kill requests: any process writes one; the engine that owns the execution polls and honours
+#: it. Created on open (outside the numbered migrations: an older release just ignores it).
+KILL_TABLE = (
+    "CREATE TABLE IF NOT EXISTS kill_requests (id TEXT PRIMARY KEY, requested REAL NOT NULL, "
+    "by TEXT NOT NULL)"
+)
+_FORGET_KILL = "DELETE FROM kill_requests WHERE id = ?"
 
 
 def pid_alive(pid: int) -> bool:
@@ -81,12 +88,24 @@ def recover_job(out: list[int], conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT id, worker FROM executions WHERE status = 'running'").fetchall()
     dead = [eid for eid, worker in rows if eid not in ACTIVE and not owner_alive(worker)]
     conn.executemany(_INTERRUPT, [(eid, INTERRUPTED_MESSAGE) for eid in dead])
+    conn.executemany(_FORGET_KILL, [(eid,) for eid in dead])
     out[:] = [len(dead)]
 
 
 def interrupt_job(ids: list[str], conn: sqlite3.Connection) -> None:
     """Mark these executions interrupted if they are still ``running``."""
     conn.executemany(_INTERRUPT, [(eid, INTERRUPTED_MESSAGE) for eid in ids])
+    conn.executemany(_FORGET_KILL, [(eid,) for eid in ids])
+
+
+def request_kill_job(execution_id: str, when: float, by: str, out: list[str],
+                     conn: sqlite3.Connection) -> None:
+    """Record a kill request for a ``running`` execution; ``out`` gets its status."""
+    row = conn.execute("SELECT status FROM executions WHERE id = ?", (execution_id,)).fetchone()
+    out[:] = [row[0] if row else "missing"]
+    if row is not None and row[0] == "running":
+        conn.execute("INSERT OR REPLACE INTO kill_requests VALUES (?, ?, ?)",
+                     (execution_id, when, by))
 
 
 def finish_job(
@@ -103,6 +122,7 @@ def finish_job(
     if rows is not None:
         rows(conn)
     out[:] = [conn.execute(_FINISH, params).rowcount]
+    conn.execute(_FORGET_KILL, (params[-1],))
 
 
 def delete_job(execution_id: str, conn: sqlite3.Connection) -> None:

@@ -25,6 +25,8 @@ import os
 import socket
 import sqlite3
 import threading
+import time
+from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
@@ -35,11 +37,13 @@ import platformdirs
 from runtime.history import queries
 from runtime.history.jobs import (
     ACTIVE,
+    KILL_TABLE,
     delete_job,
     finish_job,
     insert_execution_job,
     interrupt_job,
     recover_job,
+    request_kill_job,
 )
 from runtime.history.reader import HistoryReader
 from runtime.history.records import HistoryError
@@ -79,6 +83,7 @@ def _open_connections(
     try:
         opened.append(connect(path))
         migrate(opened[0])
+        opened[0].execute(KILL_TABLE)
         opened.append(opened[0] if memory else connect(path, readonly=True))
     except BaseException as exc:
         for conn in opened:
@@ -128,6 +133,7 @@ class HistoryStore(HistoryReader):
         self._flush_rows = writer.flush_rows
         self._open: set[str] = set()
         self._closed = False
+        self._last_flush = time.monotonic()
         if recover:
             self.recover_interrupted()
 
@@ -255,6 +261,57 @@ class HistoryStore(HistoryReader):
         self._writer.submit(partial(recover_job, out))
         self._writer.wait()
         return out[0] if out else 0
+
+    def request_kill(self, execution_id: str, by: str | None = None) -> str:
+        """Ask the process running an execution to kill it (any process may ask).
+
+        The owning engine polls :meth:`kill_requests` (every 50 ms) and honours the request.
+
+        Args:
+            execution_id: Session id (or unique prefix).
+            by: Who asks (``<hostname>-<pid>`` by default).
+
+        Returns:
+            The execution's status when asked: the request is recorded only if ``running``.
+
+        Raises:
+            HistoryError: Unknown id or ambiguous prefix.
+        """
+        with self._rlock:
+            found = queries.resolve(self._read_conn, execution_id)
+        if found is None:
+            raise HistoryError(f"no execution {execution_id!r}")
+        out: list[str] = []
+        self._writer.submit(partial(request_kill_job, found[1], time.time(),
+                                    by or default_worker(), out))
+        self._writer.wait()
+        return out[0]
+
+    def kill_requests(self, execution_ids: Iterable[str]) -> list[str]:
+        """Which of these executions someone asked to kill (a cheap read: the table holds
+        only requests not yet honoured)."""
+        wanted = set(execution_ids)
+        if not wanted:
+            return []
+        with self._rlock:
+            rows = self._read_conn.execute("SELECT id FROM kill_requests").fetchall()
+        return [row[0] for row in rows if row[0] in wanted]
+
+    def flush_if_due(self, interval: float = 0.2) -> bool:
+        """Hand buffered rows to the writer when ``interval`` seconds passed since the last
+        time (without waiting for the commit): steps reach the database while a run goes on.
+
+        Returns:
+            Whether rows were handed over.
+        """
+        now = time.monotonic()
+        if now - self._last_flush < interval:
+            return False
+        self._last_flush = now
+        if not self._writer.buffered():
+            return False
+        self._writer.flush_buffers()
+        return True
 
     def delete_execution(self, execution_id: str) -> None:
         """Delete an execution (id or unique prefix) with its rows and child executions.

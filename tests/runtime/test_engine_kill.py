@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -29,22 +30,18 @@ from runtime.cli import main as cli_main
 from runtime.engine import Engine, ExecutionResult, RunOptions
 from runtime.engine.runner import KILLED_MESSAGE
 from runtime.history import INTERRUPTED_MESSAGE, HistoryStore
+from runtime.sandbox.process import descendants
 
 REPO = Path(__file__).resolve().parents[2]
 REAPED = ("Failed: the session reaper terminated the execution because it ran past the "
           "playbook's maximum runtime")
 
-# Spawns a grandchild `sleep 60`, publishes both pids (atomically) and sleeps.
+# Sleeps in the (confined) sandbox child; the tests find the child in the process table.
 SLEEPER = textwrap.dedent("""
-    import json, os, subprocess, sys, time
+    import time
 
     def handler(params):
-        child = subprocess.Popen(["sleep", "60"])
-        print("grandchild", child.pid, flush=True)
-        tmp = params["pid_file"] + ".tmp"
-        with open(tmp, "w") as out:
-            json.dump({"sandbox": os.getpid(), "grandchild": child.pid}, out)
-        os.replace(tmp, params["pid_file"])
+        print("sleeping", flush=True)
         time.sleep(60)
         return {"slept": True}
 """)
@@ -59,32 +56,29 @@ def store(tmp_path: Path) -> Iterator[HistoryStore]:
 def sleeper_playbook(**extra: Any) -> Any:
     return compile_playbook({
         "Begin": {"start": True, "type": "pass", "next": "Sleepy"},
-        "Sleepy": {"type": "function", "function_id": "sleeper",
-                   "parameters": {"pid_file": "$.pid_file"}, "next": "After"},
+        "Sleepy": {"type": "function", "function_id": "sleeper", "next": "After"},
         "After": {"type": "success"},
     }, {"sleeper": SLEEPER}, **extra)
 
 
-async def read_pids(pid_file: Path, timeout: float = 15.0) -> list[int]:
+async def sandbox_pids(timeout: float = 15.0) -> list[int]:
+    """The processes below this one once the sandbox child is there (and past its set-up)."""
     deadline = time.monotonic() + timeout
-    while not pid_file.exists():
+    while not (found := descendants(os.getpid())):
         assert time.monotonic() < deadline, "the function never started"
         await asyncio.sleep(0.02)
-    pids = json.loads(pid_file.read_text())
-    return [pids["sandbox"], pids["grandchild"]]
+    await asyncio.sleep(0.2)
+    return descendants(os.getpid()) or found
 
 
 def test_kill_ends_failed_records_killed_and_leaves_no_process(
     store: HistoryStore, tmp_path: Path
 ) -> None:
-    pid_file = tmp_path / "pids.json"
-
     async def scenario() -> tuple[ExecutionResult, list[int], float]:
         engine = Engine(store)
-        execution_id = engine.start(sleeper_playbook(), RunOptions(
-            payload={"pid_file": str(pid_file)}, log_level="DEBUG"))
+        execution_id = engine.start(sleeper_playbook(), RunOptions(log_level="DEBUG"))
         task = engine.running[execution_id][0]
-        pids = await read_pids(pid_file)
+        pids = await sandbox_pids()
         assert wait_gone(pids, timeout=0) == pids  # both are running
         began = time.monotonic()
         assert engine.kill(execution_id)
@@ -106,15 +100,20 @@ def test_kill_ends_failed_records_killed_and_leaves_no_process(
 def test_reaper_stops_a_sleeping_function_and_its_processes(
     store: HistoryStore, tmp_path: Path
 ) -> None:
-    pid_file = tmp_path / "pids.json"
+    seen: list[int] = []
+
+    async def scenario() -> ExecutionResult:
+        task = asyncio.ensure_future(Engine(store).run(sleeper_playbook(),
+                                                       RunOptions(max_runtime=1.5)))
+        seen.extend(await sandbox_pids())
+        return await task
+
     began = time.monotonic()
-    result = asyncio.run(Engine(store).run(
-        sleeper_playbook(), RunOptions(payload={"pid_file": str(pid_file)}, max_runtime=1.5)))
+    result = asyncio.run(scenario())
     wall = time.monotonic() - began
     assert wall < 10
     assert (result.status, result.message) == ("failed", REAPED)
-    pids = json.loads(pid_file.read_text())
-    assert wait_gone([pids["sandbox"], pids["grandchild"]]) == []
+    assert seen and wait_gone(seen) == []
     steps = store.steps(result.execution_id)
     assert statuses(steps) == {"Begin": ["success"], "Sleepy": ["failed"]}
     sleepy = only(steps, "Sleepy")
