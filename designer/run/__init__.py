@@ -139,7 +139,7 @@ class RunUI(QObject):
             return
         self.window.resizeDocks(
             [self.docks["ExecutionDock"], self.docks["ExecutionDetailsDock"]],
-            [self.header.sizeHint().height(), max(380, int(self.window.height() * 0.5))],
+            [self.header.sizeHint().height(), max(400, int(self.window.height() * 0.53))],
             Qt.Orientation.Vertical)
         if self.pane_layout not in ("tabbed", "stacked"):
             width = self.window.width()

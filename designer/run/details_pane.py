@@ -184,7 +184,6 @@ class DetailsPane(QWidget):
         grid.setVerticalSpacing(2)
         for index, field in enumerate(FIELDS):
             key = QLabel(field.upper())
-            key.setProperty("tone", "key")
             key.setProperty("tone", "key")  # coloured by designer.theme
             key.setStyleSheet("font-size: 8pt; font-weight: 600;")
             value = QLabel()
@@ -192,7 +191,7 @@ class DetailsPane(QWidget):
             value.setWordWrap(field == "Status message")
             self.values[field] = value
             self.keys[field] = key
-            span = 3 if field == "Status message" else 1
+            span = 1
             row, col = (index // 2, (index % 2) * 2) if field != "Status message" else (5, 0)
             grid.addWidget(key, row, col, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, row, col + 1, 1, span)
@@ -207,10 +206,15 @@ class DetailsPane(QWidget):
         self.view_execution.clicked.connect(self._view_execution)
         self.runs_hint = QLabel()
         self.runs_hint.setProperty("tone", "muted")  # coloured by designer.theme
+        self.runs_hint.setWordWrap(True)
+        # The buttons share the status message's row (and the hint the iteration's), so the
+        # summary is no taller than its fields.
         buttons = QHBoxLayout()
+        buttons.addStretch(1)
         buttons.addWidget(self.view_execution)
-        buttons.addWidget(self.runs_hint, 1)
         buttons.addWidget(self.create_profile)
+        grid.addWidget(self.runs_hint, 4, 2, 1, 2)
+        grid.addLayout(buttons, 5, 2, 1, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.inputs_tab = InputsTab()
         self.inputs = self.inputs_tab.view
         self.outputs = JsonView()
@@ -228,7 +232,6 @@ class DetailsPane(QWidget):
         top = QVBoxLayout(summary)
         top.setContentsMargins(0, 0, 0, 4)
         top.addLayout(grid)
-        top.addLayout(buttons)
         self.summary_scroll = QScrollArea()
         self.summary_scroll.setWidgetResizable(True)
         self.summary_scroll.setFrameShape(QFrame.Shape.NoFrame)

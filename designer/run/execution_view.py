@@ -114,7 +114,7 @@ class ExecutionHeader(QWidget):
         self.close_button.clicked.connect(self.closeRequested)
         self.close_button.hide()
         top = QHBoxLayout()
-        top.setContentsMargins(8, 6, 8, 6)
+        top.setContentsMargins(8, 2, 8, 2)
         left = QVBoxLayout()
         left.addWidget(self.breadcrumb)
         left.addLayout(grid)
@@ -138,8 +138,23 @@ class ExecutionHeader(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._arrange(len(HEADER_FIELDS) if event.size().width() >= WIDE_HEADER
-                      else len(HEADER_FIELDS) // 2)
+        self._fit_rows()
+
+    def one_row_width(self) -> int:
+        """The width the fields need in one row, beside the buttons on the right."""
+        spacing = self.grid.horizontalSpacing()
+        fields = sum(max(self.keys[f].sizeHint().width(), self.values[f].sizeHint().width())
+                     + spacing for f in HEADER_FIELDS)
+        buttons = sum(w.sizeHint().width() + 8 for w in (self.download, self.close_button)
+                      if not w.isHidden())
+        buttons += sum(b.sizeHint().width() for b in self.layout_buttons.buttons())
+        margins = self.layout().contentsMargins()
+        return fields + buttons + margins.left() + margins.right() + 16
+
+    def _fit_rows(self) -> None:
+        """Fields in one row when they fit whole, else in two rows of four (never clipped)."""
+        wide = self.width() >= max(WIDE_HEADER, self.one_row_width())
+        self._arrange(len(HEADER_FIELDS) if wide else len(HEADER_FIELDS) // 2)
 
     def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt's name
         hint = super().minimumSizeHint()
@@ -181,6 +196,7 @@ class ExecutionHeader(QWidget):
         self.values["STATUS"].setToolTip(record.message or "")
         finished = record.status not in ("running",) and not self.source.is_running(record.id)
         self.download.setVisible(record.log_level.upper() in IO_LEVELS and finished)
+        self._fit_rows()
 
     def download_os_logs(self) -> Any:
         """Save every step's OS logs as one ZIP of ZIPs; an execution without any says so

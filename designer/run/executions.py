@@ -125,8 +125,8 @@ class ExecutionsModel(QAbstractItemModel):
         if role == RecordRole:
             return record
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == SESSION_COL:
-                return short_id(record.id)  # the whole id is in the tooltip and searchable
+            if col == SESSION_COL:  # the whole id is in the tooltip and searchable
+                return f"└ {short_id(record.id)}" if index.internalId() else short_id(record.id)
             if col == TIME_COL:
                 return fmt_short_time(record.started)
             if col == PROFILE_COL:
@@ -144,6 +144,8 @@ class ExecutionsModel(QAbstractItemModel):
         if record.parent_execution:
             text = f"Sub-playbook {record.playbook} · " + text
         text += f" · log level {record.log_level}"
+        if record.profile:
+            text += f" · profile {record.profile}"
         if record.message:
             text += f"\n{record.message}"
         if record.status == "running":
@@ -322,6 +324,10 @@ class ExecutionsPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setMouseTracking(True)
+        # Status, session and time are what the list is for; the profile takes what is left
+        # (its tooltip has it whole) rather than a sideways scroll bar.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.model.modelReset.connect(self.view.expandAll)
         self.model.rowsInserted.connect(lambda *_: self.view.expandAll())
         header = self.view.header()

@@ -81,6 +81,12 @@ def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
     assert wholly_visible(details.create_profile), "+ Create Run Profile is clipped"
     assert details.summary_scroll.verticalScrollBar().maximum() == 0, "fields scroll"
 
+    header = ui.header
+    assert header.download.isVisible(), "DEBUG and over: DOWNLOAD OS LOGS"
+    cut = [f for f in header.values if not wholly_visible(header.values[f])]
+    assert not cut, f"header fields cut off at {size}: {cut}"
+    assert wholly_visible(header.download)
+
     tree = details.inputs.tree
     line = tree.fontMetrics().height()
     assert tree.viewport().height() >= 8 * line, \
@@ -92,13 +98,13 @@ def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
     row = panel.model.row_of(execution_id)
     assert row >= 0
     assert panel.model.index(row, SESSION_COL).data() == execution_id[:8]
-    header = list_view.header() if hasattr(list_view, "header") else \
+    columns = list_view.header() if hasattr(list_view, "header") else \
         list_view.horizontalHeader()
-    right = header.sectionViewportPosition(TIME_COL) + header.sectionSize(TIME_COL)
+    right = columns.sectionViewportPosition(TIME_COL) + columns.sectionSize(TIME_COL)
     assert right <= list_view.viewport().width(), "the time column runs out of the list"
     # The pill is drawn in the time cell: the cell must hold the time and "DEBUG".
     metrics = list_view.fontMetrics()
-    assert header.sectionSize(TIME_COL) >= metrics.horizontalAdvance("05 Dec 21:35:57") + \
+    assert columns.sectionSize(TIME_COL) >= metrics.horizontalAdvance("05 Dec 21:35:57") + \
         metrics.horizontalAdvance("DEBUG")
     assert list_view.visualRect(panel.model.index(row, SESSION_COL)).width() >= \
         metrics.horizontalAdvance(execution_id[:8])

@@ -179,7 +179,7 @@ def test_child_executions_are_listed_under_their_parent(qtbot, qloop, store):
     child_index = model.index_of(child.id, 1)
     assert child_index.isValid() and child_index.parent().row() == parent_index.row()
     assert model.rowCount(parent_index) == 1
-    assert child_index.data() == child.id[:8]
+    assert child_index.data() == f"└ {child.id[:8]}"
     assert "Sub-playbook Endpoint containment" in child_index.data(Qt.ItemDataRole.ToolTipRole)
     child_rect = view.visualRect(child_index)
     parent_rect = view.visualRect(model.index_of(parent_id, 1))
