@@ -63,6 +63,9 @@ class ExecutionResult:
 @dataclass
 class KillSwitch:
     killed: bool = False
+    #: The execution's RunContext, so run control (``runtime.history.control``) can hand its
+    #: buffered rows to the store while the run waits (live steps for other processes).
+    context: Any = None
 
 
 def decide_status(failed: bool, caught: int) -> str:
@@ -154,7 +157,9 @@ class Engine:
         lazy = _LazyTenant(options, lambda: cursor.now)
         ctx.tenant = _TenantProxy(lazy)
         ctx.load_circuit = _circuit_loader(playbook)
-        return await _drive(ctx, cursor, playbook, options, switch or KillSwitch())
+        switch = switch or KillSwitch()
+        switch.context = ctx
+        return await _drive(ctx, cursor, playbook, options, switch)
 
     def _begin(
         self,

@@ -45,7 +45,12 @@ class RunControl:
         running = list(self.engine.running)
         if not running or self.store is None:
             return []
-        self.store.flush_if_due(FLUSH_SECONDS)
+        if self.store.flush_due(FLUSH_SECONDS):
+            for _task, switch in list(self.engine.running.values()):
+                context = getattr(switch, "context", None)
+                if context is not None:
+                    context.flush()  # the engine's own buffer into the store's
+            self.store.flush_if_due(FLUSH_SECONDS)
         try:
             wanted = self.store.kill_requests(running)
         except sqlite3.Error:

@@ -297,6 +297,10 @@ class HistoryStore(HistoryReader):
             rows = self._read_conn.execute("SELECT id FROM kill_requests").fetchall()
         return [row[0] for row in rows if row[0] in wanted]
 
+    def flush_due(self, interval: float = 0.2) -> bool:
+        """Whether ``interval`` seconds passed since :meth:`flush_if_due` last handed rows."""
+        return time.monotonic() - self._last_flush >= interval
+
     def flush_if_due(self, interval: float = 0.2) -> bool:
         """Hand buffered rows to the writer when ``interval`` seconds passed since the last
         time (without waiting for the commit): steps reach the database while a run goes on.
