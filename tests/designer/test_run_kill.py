@@ -1,9 +1,16 @@
 """Stopping executions from the UI: Kill on hover in the Executions list with "Confirm Kill
-Playbook", the toolbar's Kill, and the session reaper's Failed status with its message."""
+Playbook", the toolbar's Kill, and the session reaper's Failed status with its message; and
+across processes: ``playbook executions kill`` on a designer run (the designer lives on), the
+designer's Kill on a run of ``playbook run``."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store, wait_until
 
@@ -134,3 +141,74 @@ def test_the_list_survives_a_restart(qtbot, qloop, store, tmp_path):
         again.close()
     finally:
         reopened.close()
+
+
+# -- across processes -----------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_cli_executions_kill_ends_a_designer_run_only(qtbot, qloop, store, monkeypatch):
+    win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
+    execution_id = start_long_run(win)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "runtime.cli", "executions", "kill", execution_id,
+         "--history", str(store.path)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_until(qloop, lambda: cli.poll() is not None, timeout=20)
+    out, err = cli.communicate()
+    assert cli.returncode == 0, err
+    assert f"execution {execution_id}: FAILED — Failed: killed by the user" in out
+    win.wait_finished(execution_id, timeout=5)
+    record = store.get_execution(execution_id)
+    assert (record.status, record.message) == ("failed", "Failed: killed by the user")
+    assert win.window.isVisible() and win.ui.run_action.isEnabled()  # the designer lives on
+    assert win.ui.graph.state_status("Stop suspicious process") == "killed"
+    win.close()
+
+
+def test_designer_kill_stops_a_cli_run(qtbot, qloop, store, monkeypatch, tmp_path):
+    playbook = tmp_path / "slow.playbook.json"
+    playbook.write_text(json.dumps({
+        "format_version": 1, "name": "slow", "functions": {},
+        "definition": {
+            "Start": {"start": True, "type": "pass", "next": "Hold"},
+            "Hold": {"type": "wait", "duration": 60, "next": "Done"},
+            "Done": {"type": "success"},
+        }}))
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "runtime.cli", "run", str(playbook), "--speed", "realtime",
+         "--history", str(store.path)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        execution_id = cli.stdout.readline().split()[1]
+        win = RunWindow(qtbot, qloop, store, playbook)  # the list shows the open playbook's
+        panel = win.ui.executions
+
+        def listed_running() -> bool:
+            panel.refresh()
+            row = panel.model.row_of(execution_id)
+            return row >= 0 and panel.model.record(row).status == "running"
+
+        wait_until(qloop, listed_running, timeout=10)
+        cell = panel.view.visualRect(panel.model.index(panel.model.row_of(execution_id),
+                                                       STATUS_COL))
+        qtbot.mouseMove(panel.view.viewport(), QPoint(2, 2))  # a real move onto the cell
+        qtbot.mouseMove(panel.view.viewport(), cell.center())
+        row = panel.model.row_of(execution_id)
+        wait_until(qloop, lambda: panel.hover_row == row, timeout=3)
+        asked = answer_kill(monkeypatch, QMessageBox.StandardButton.Yes)
+        qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=panel.kill_button_center(execution_id))
+        assert asked == ["Confirm Kill Playbook"]
+        wait_until(qloop, lambda: cli.poll() is not None, timeout=10)
+        out = cli.stdout.read()
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+    assert cli.returncode == 1
+    assert "FAILED" in out and "killed by the user" in out
+    record = store.get_execution(execution_id)
+    assert (record.status, record.message) == ("failed", "Failed: killed by the user")
+    win.close()
