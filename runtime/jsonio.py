@@ -212,16 +212,36 @@ def dump_text(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+#: Temporary files of :func:`write_atomic` are named ``.pbs-tmp-<pid>-<file name>.<random>.tmp``
+#: so that a later process can tell them (and whether their writer is gone) from anything else.
+TEMP_PREFIX = ".pbs-tmp-"
+_SWEPT: set[str] = set()
+_LEGACY_AGE = 3600.0
+
+
 def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Write a file atomically: temp file beside it, fsync, then os.replace.
 
-    A crash at any point leaves either the old file or the new one, never a torn one.
+    A crash at any point leaves either the old file or the new one, never a torn one. Every
+    failure path removes the temporary file; one left by a killed process (SIGKILL cannot be
+    caught) is swept by the first write of a later process into the same folder
+    (:func:`sweep_temp_files`).
     """
     target = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    folder = str(target.parent)
+    if folder not in _SWEPT:
+        _SWEPT.add(folder)
+        sweep_temp_files(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{target.name}.",
+                               suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        try:
+            fh = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            raise
+        with fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -229,11 +249,15 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     except BaseException:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
         raise
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
     try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -242,6 +266,65 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether the process that created this ``TEMP_PREFIX`` file no longer exists."""
+    pid_text = name[len(TEMP_PREFIX):].split("-", 1)[0]
+    if not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _stale(folder: Path, name: str, now: float) -> bool:
+    if name.startswith(TEMP_PREFIX) and name.endswith(".tmp"):
+        return _writer_gone(name)
+    # Older releases: ".<file name>.<8 random>.tmp" beside an existing file, an hour old.
+    parts = name.rsplit(".", 2)
+    if not (name.startswith(".") and len(parts) == 3 and parts[2] == "tmp"
+            and len(parts[1]) == 8 and (folder / parts[0][1:]).exists()):
+        return False
+    try:
+        return now - (folder / name).stat().st_mtime > _LEGACY_AGE
+    except OSError:
+        return False
+
+
+def sweep_temp_files(folder: str | Path) -> int:
+    """Remove temporary files that killed writers left in ``folder``.
+
+    Args:
+        folder: A folder :func:`write_atomic` writes into.
+
+    Returns:
+        The number of files removed.
+    """
+    import time
+
+    where = Path(folder)
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return 0
+    removed = 0
+    now = time.time()
+    for name in names:
+        if name.endswith(".tmp") and _stale(where, name, now):
+            try:
+                os.unlink(where / name)
+                removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def iter_json_pointer(parts: Iterable[str | int]) -> str:
