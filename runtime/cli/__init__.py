@@ -31,7 +31,8 @@ __all__ = ["EXIT_ERRORS", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIA
            "EXIT_USAGE", "CliError", "build_parser", "load", "main"]
 
 # Command modules, in the order their commands appear in --help.
-COMMAND_MODULES = ("runtime.cli.core", "runtime.cli.run", "runtime.cli.executions")
+COMMAND_MODULES = ("runtime.cli.core", "runtime.cli.run", "runtime.cli.executions",
+                   "runtime.cli.test")
 
 
 def build_parser() -> argparse.ArgumentParser:
