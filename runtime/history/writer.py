@@ -13,7 +13,9 @@ flush). The thread coalesces queued jobs, up to ``flush_rows`` rows, into one
 transaction; if it fails, the jobs are retried one transaction each so one failing job
 does not lose the others, and the first error is kept and raised by the next
 ``wait()``. A backlog past ``8 * flush_rows`` queued rows makes ``submit`` wait, so a
-producer faster than the disk cannot grow memory without bound.
+producer faster than the disk cannot grow memory without bound. Transactions are short (one
+batch) and ``BEGIN IMMEDIATE`` is retried with back-off past SQLite's busy timeout while other
+processes write the same file (:func:`begin`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -46,6 +49,37 @@ def write_rows(
         conn.executemany(INSERT_LOGS, logs)
     if os_logs:
         conn.executemany(INSERT_OS_LOGS, os_logs)
+
+
+#: How long a write waits, past SQLite's own busy timeout, for other processes' writes.
+BUSY_PATIENCE = 60.0
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def begin(conn: sqlite3.Connection, patience: float = BUSY_PATIENCE) -> None:
+    """``BEGIN IMMEDIATE``, retried with back-off while other processes hold the write lock.
+
+    Each attempt already waits SQLite's busy timeout; the retries add up to ``patience``
+    seconds, so twenty processes writing one history never fail with "database is locked".
+
+    Raises:
+        sqlite3.OperationalError: Still busy after ``patience`` seconds, or another error.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.01
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 def _take(buffer: list[tuple]) -> list[tuple]:
@@ -172,7 +206,7 @@ class Writer:
         """Run jobs in one write transaction; roll it back and re-raise on failure."""
         with self._lock:
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
+            begin(conn)
             try:
                 for job in jobs:
                     job(conn)

@@ -546,3 +546,44 @@ def test_default_history_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.delenv(HISTORY_ENV)
     fallback = default_history_path()
     assert fallback.name == "history.sqlite3" and "playbook-studio" in fallback.parts
+
+
+# -- concurrent processes on one database ----------------------------------------------------
+
+
+def test_concurrent_runs_on_one_database_lose_nothing(tmp_path: Path) -> None:
+    """The bench's scenario, smaller: no "database is locked", every step row there."""
+    repo = Path(__file__).resolve().parents[2]
+    db = tmp_path / "h.sqlite3"
+    done = subprocess.run(
+        [sys.executable, str(repo / "bench" / "history_concurrency.py"), "--runs", "6",
+         "--transitions", "4000", "--db", str(db)],
+        cwd=repo, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 finished, 0 failed, 24,000 step rows, 0 lost" in done.stdout
+    with HistoryStore(db) as store:
+        records = store.list_executions()
+        assert len(records) == 6
+        for record in records:
+            assert len(store.steps(record.id)) == 4000
+
+
+def test_a_write_waits_for_another_process_lock_instead_of_failing(tmp_path: Path) -> None:
+    from runtime.history.writer import begin
+
+    db = tmp_path / "h.sqlite3"
+    HistoryStore(db).close()
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(db, timeout=0.05, isolation_level=None)
+    threading.Timer(0.5, lambda: holder.execute("COMMIT")).start()
+    began = time.monotonic()
+    begin(waiter, patience=10)  # SQLite alone would give up after 50 ms
+    waiter.execute("COMMIT")
+    assert time.monotonic() - began >= 0.4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        holder.execute("BEGIN IMMEDIATE")
+        begin(waiter, patience=0.2)
+    holder.execute("COMMIT")
+    holder.close()
+    waiter.close()
