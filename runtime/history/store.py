@@ -31,6 +31,7 @@ from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import platformdirs
 
@@ -42,11 +43,12 @@ from runtime.history.jobs import (
     finish_job,
     insert_execution_job,
     interrupt_job,
+    owner_alive,
     recover_job,
     request_kill_job,
 )
 from runtime.history.reader import HistoryReader
-from runtime.history.records import HistoryError
+from runtime.history.records import ExecutionRecord, HistoryError
 from runtime.history.schema import COMPLETED_STATUSES, FINAL_STATUSES, connect, migrate
 from runtime.history.writer import Writer
 
@@ -114,7 +116,8 @@ class HistoryStore(HistoryReader):
         Args:
             path: Database file (parent directories are created), or ``":memory:"``.
             flush_rows: Buffered rows of one kind that trigger a flush.
-            recover: Mark executions left ``running`` by dead processes ``interrupted``.
+            recover: Mark executions left ``running`` by dead processes ``interrupted`` (at
+                open, and when a read meets one).
             background: Apply writes on a writer thread (see the module doc).
 
         Raises:
@@ -134,6 +137,7 @@ class HistoryStore(HistoryReader):
         self._open: set[str] = set()
         self._closed = False
         self._last_flush = time.monotonic()
+        self._recover = recover
         if recover:
             self.recover_interrupted()
 
@@ -261,6 +265,27 @@ class HistoryStore(HistoryReader):
         self._writer.submit(partial(recover_job, out))
         self._writer.wait()
         return out[0] if out else 0
+
+    # -- reading: a run whose process vanished reads as interrupted at once --------------
+
+    def list_executions(self, **filters: Any) -> list[ExecutionRecord]:
+        """As :meth:`HistoryReader.list_executions`; ``running`` executions whose process is
+        gone (a SIGKILLed ``playbook run``) are marked ``interrupted`` first."""
+        rows = super().list_executions(**filters)
+        if any(self._orphaned(row) for row in rows) and self.recover_interrupted():
+            rows = super().list_executions(**filters)
+        return rows
+
+    def get_execution(self, execution_id: str) -> ExecutionRecord | None:
+        """As :meth:`HistoryReader.get_execution`, with a vanished owner detected (above)."""
+        record = super().get_execution(execution_id)
+        if record is not None and self._orphaned(record) and self.recover_interrupted():
+            record = super().get_execution(execution_id)
+        return record
+
+    def _orphaned(self, record: ExecutionRecord) -> bool:
+        return (self._recover and record.status == "running" and record.id not in ACTIVE
+                and not self._closed and not owner_alive(record.worker))
 
     def request_kill(self, execution_id: str, by: str | None = None) -> str:
         """Ask the process running an execution to kill it (any process may ask).

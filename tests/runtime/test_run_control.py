@@ -158,3 +158,22 @@ def test_a_cli_run_is_visible_live_and_a_sigkill_keeps_its_steps(tmp_path: Path)
         steps = store.steps(execution_id)
         assert len(steps) >= seen
         assert [s.state for s in steps] == [f"W{i}" for i in range(len(steps))]
+
+
+def test_a_store_open_during_the_run_sees_it_interrupted_when_its_process_dies(
+        tmp_path: Path) -> None:
+    proc, execution_id, db = start_cli_run(chain(1, 60), tmp_path)
+    with HistoryStore(db) as store:  # open before (as the designer is): no recovery at open
+        try:
+            wait_for(lambda: store.get_execution(execution_id) is not None, 10, "no run")
+            assert store.get_execution(execution_id).status == "running"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        (listed,) = store.list_executions()
+        assert (listed.id, listed.status) == (execution_id, "interrupted")
+        record = store.get_execution(execution_id)
+        assert (record.status, record.message) == ("interrupted", INTERRUPTED_MESSAGE)
