@@ -1,16 +1,17 @@
 """The one theme of the designer: light or dark, following the system's colour scheme live.
 
-:func:`install` (called once at start-up) sets the Fusion style, the palette of the system's
-scheme and the application style sheet, and follows ``QStyleHints.colorSchemeChanged`` while
-the designer runs: the palette and style sheet are replaced, the canvas theme is rebuilt and
+:func:`install` (called once at start-up) sets the Fusion style and the palette of the system's
+scheme, and follows ``QStyleHints.colorSchemeChanged`` while
+the designer runs: the palette and the toned labels' colours are replaced, the canvas theme is rebuilt and
 :attr:`ThemeManager.changed` is emitted so views that cache colours (syntax highlighters, JSON
 trees, the Definition view) redraw. Every colour the palette, the canvas, the run docks and the
 code views use comes from here: :func:`colour` looks up a named role for the current scheme,
 :func:`status_colour` the colour of a run status (the same on the canvas and in the run docks).
 
-Muted text is a style-sheet property, not a colour baked into a widget: ``label.setProperty(
-"tone", "muted")`` (``"key"`` for the small capitals field names, ``"error"`` for red notes),
-so a scheme change recolours every such label without any widget code.
+Muted text is a tone, not a colour baked into a widget: ``theme.tone(label, "muted")`` (``"key"``
+for the small capitals field names, ``"error"`` for red notes) sets the label's text colour and
+marks it, so a scheme change recolours every such label without any widget code. (No
+application style sheet: it would make every widget of the Inspector slower to build.)
 """
 
 from __future__ import annotations
@@ -70,11 +71,20 @@ ROLES = {
 }
 
 
-def style_sheet(dark: bool) -> str:
-    """The application style sheet: only the tones (colours of marked labels)."""
-    muted, error = colour("muted", dark).name(), colour("error", dark).name()
-    return (f'QLabel[tone="muted"], QLabel[tone="key"] {{ color: {muted}; }}\n'
-            f'QLabel[tone="error"] {{ color: {error}; }}\n')
+TONES = {"muted": "muted", "key": "muted", "error": "error"}
+
+
+def tone(widget: Any, name: str) -> None:
+    """Colour a label's text by a tone (``muted``, ``key``, ``error``) of the current scheme,
+    and again whenever the scheme changes (the manager finds it by its ``tone`` property)."""
+    widget.setProperty("tone", name)
+    _paint_tone(widget, name)
+
+
+def _paint_tone(widget: Any, name: str) -> None:
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, colour(TONES.get(name, "muted")))
+    widget.setPalette(palette)
 
 
 class ThemeManager(QObject):
@@ -104,7 +114,10 @@ class ThemeManager(QObject):
         self.dark = dark
         if isinstance(app, QApplication):
             app.setPalette(palette_for(dark, app))
-            app.setStyleSheet(style_sheet(dark))
+            for widget in app.allWidgets():  # toned labels keep their own text colour
+                name = widget.property("tone")
+                if name:
+                    _paint_tone(widget, name)
         from designer.canvas.style import refresh_theme
 
         refresh_theme()

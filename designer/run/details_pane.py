@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.document import Patch
 from designer.run.json_view import JsonView
 from designer.run.log_tabs import AppLogsTab, OsLogsTab
@@ -166,7 +167,7 @@ class DetailsPane(QWidget):
         self.placeholder.setObjectName("DetailsPlaceholder")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.placeholder, "muted")
         self.placeholder.setStyleSheet("padding: 32px; font-size: 10.5pt;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
@@ -184,7 +185,7 @@ class DetailsPane(QWidget):
         grid.setVerticalSpacing(2)
         for index, field in enumerate(FIELDS):
             key = QLabel(field.upper())
-            key.setProperty("tone", "key")  # coloured by designer.theme
+            theme.tone(key, "key")
             key.setStyleSheet("font-size: 8pt; font-weight: 600;")
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -205,7 +206,7 @@ class DetailsPane(QWidget):
         self.view_execution.setToolTip("Show the sub-playbook's execution")
         self.view_execution.clicked.connect(self._view_execution)
         self.runs_hint = QLabel()
-        self.runs_hint.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.runs_hint, "muted")
         self.runs_hint.setWordWrap(True)
         # The buttons share the status message's row (and the hint the iteration's), so the
         # summary is no taller than its fields.

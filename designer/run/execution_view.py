@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.run.log_tabs import ask_save_path
 from designer.run.style import IO_LEVELS, fmt_time, status_colour, status_word
 from runtime.history import HistoryError, write_os_logs_zip
@@ -78,7 +79,7 @@ class ExecutionHeader(QWidget):
         self._per_row = 0
         for field in HEADER_FIELDS:
             key = QLabel(field)
-            key.setProperty("tone", "key")  # coloured by designer.theme
+            theme.tone(key, "key")
             key.setStyleSheet("font-size: 7.5pt; font-weight: 600;")
             key.setContentsMargins(0, 3, 0, 0)
             value = QLabel("—")
@@ -87,7 +88,7 @@ class ExecutionHeader(QWidget):
             self.values[field] = value
         self._arrange(len(HEADER_FIELDS))
         self.breadcrumb = QLabel()
-        self.breadcrumb.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.breadcrumb, "muted")
         self.breadcrumb.hide()
         self.download = QPushButton("DOWNLOAD OS LOGS")
         self.download.setObjectName("DownloadOsLogs")

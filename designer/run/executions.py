@@ -68,6 +68,7 @@ class ExecutionsModel(QAbstractItemModel):
         self.phase = 0.0
         self._rows: list[Any] = []
         self._kids: dict[str, list[Any]] = {}  # parent id -> its child executions
+        self._final: set[str] = set()  # parents whose children were read once they ended
         self._more = False
 
     # -- Qt model ----------------------------------------------------------------------------
@@ -194,26 +195,30 @@ class ExecutionsModel(QAbstractItemModel):
                 extra.append(record)
         return extra
 
-    def _load_children(self, rows: list[Any]) -> dict[str, list[Any]]:
+    def _load_children(self, rows: list[Any], stored: set[str] | None = None) -> None:
         """Children of ``rows`` (depth first, grandchildren after their parent), read again
-        only for executions that may still start some (running, or not read yet)."""
+        until they are read after the parent ended in the store (``stored``: the ids read from
+        the store; an execution only held live may have children not written yet)."""
         reader = self.source.reader if self.source.store is not None else None
         for record in rows:
             if reader is None:
                 self._kids[record.id] = []
-            elif record.id not in self._kids or record.status == "running" or any(
-                    k.status == "running" for k in self._kids[record.id]):
-                self._kids[record.id] = _descendants(reader, record.id)
-        return self._kids
+            elif record.id not in self._final:
+                kids = self._kids[record.id] = _descendants(reader, record.id)
+                done = record.status != "running" and not any(
+                    k.status == "running" for k in kids)
+                if done and (stored is None or record.id in stored):
+                    self._final.add(record.id)  # read after it ended: no more will come
 
     def refresh(self) -> None:
         """Re-read the loaded range (keeps rows in place when only statuses changed)."""
         limit = max(PAGE, len(self._rows))
         rows = self._query(limit, 0)
         self._more = len(rows) == limit
-        rows = self._live_extra({r.id for r in rows}) + rows
+        stored = {r.id for r in rows}
+        rows = self._live_extra(stored) + rows
         before = [(r.id, [k.id for k in self._kids.get(r.id, [])]) for r in self._rows]
-        self._load_children(rows)
+        self._load_children(rows, stored)
         after = [(r.id, [k.id for k in self._kids.get(r.id, [])]) for r in rows]
         if before == after:
             self._rows = rows

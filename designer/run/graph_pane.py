@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.canvas.view import LOD_SCALE
 from designer.run.iterator import IteratorIndex
 from designer.run.style import run_caption
@@ -66,7 +67,7 @@ class GraphPane(QWidget):
         self._loader = QTimer(self, interval=0)
         self._loader.timeout.connect(self._load_page)
         self.title = QLabel()
-        self.title.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.title, "muted")
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.toolbar = QHBoxLayout()
         self.toolbar.setContentsMargins(6, 4, 6, 0)

@@ -12,6 +12,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from designer import theme
+
 
 class IteratorIndex(QFrame):
     """A number with ◀ ▶ arrows over a sorted list of iteration indexes."""
@@ -27,7 +29,7 @@ class IteratorIndex(QFrame):
         self.iterations: list[int] = []
         self.position = 0
         title = QLabel("ITERATOR INDEX")
-        title.setProperty("tone", "key")  # coloured by designer.theme
+        theme.tone(title, "key")
         title.setStyleSheet("font-size: 8pt; font-weight: 600;")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.state_label = QLabel()
@@ -47,7 +49,7 @@ class IteratorIndex(QFrame):
         self.next_button.clicked.connect(self.next)
         self.of_label = QLabel()
         self.of_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.of_label.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.of_label, "muted")
         row = QHBoxLayout()
         row.addWidget(self.previous_button)
         row.addWidget(self.number, 1)

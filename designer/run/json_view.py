@@ -164,7 +164,7 @@ class JsonView(QWidget):
         self.note.setObjectName("JsonNote")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.note, "muted")
         self.note.setStyleSheet("padding: 24px;")
         self.stack = QStackedWidget()
         for widget in (self.tree, self.raw, self.note):

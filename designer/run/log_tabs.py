@@ -53,7 +53,7 @@ def _note_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setProperty("tone", "muted")  # coloured by designer.theme
+    theme.tone(label, "muted")
     label.setStyleSheet("padding: 24px;")
     return label
 
@@ -77,7 +77,7 @@ class AppLogsTab(QWidget):
         self.download.setToolTip("Download these log lines as a .csv file")
         self.download.clicked.connect(self.download_csv)
         self.count = QLabel()
-        self.count.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.count, "muted")
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Time", "Level", "Message"])
         self.table.setAlternatingRowColors(True)
@@ -208,7 +208,7 @@ class OsLogsTab(QWidget):
                                  "error) as a ZIP")
         self.download.clicked.connect(self.download_zip)
         self.caption = QLabel()
-        self.caption.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.caption, "muted")
         bar = QHBoxLayout()
         bar.addWidget(self.caption, 1)
         bar.addWidget(self.download)

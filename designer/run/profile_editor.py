@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.run.json_view import JsonHighlighter, mono_font, pretty
 from designer.run.style import LOG_LEVELS, SPEEDS
 from runtime.jsonio import JsonInputError, loads_bounded
@@ -56,7 +57,7 @@ class JsonEdit(QWidget):
         self.message = QLabel()
         self.message.setObjectName("JsonError")
         self.message.setWordWrap(True)
-        self.message.setProperty("tone", "error")  # coloured by designer.theme
+        theme.tone(self.message, "error")
         self.message.hide()
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.validate)
@@ -148,7 +149,7 @@ class MocksEditor(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         hint = QLabel("Each call of the state takes the next response; the last one repeats.")
-        hint.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(hint, "muted")
         form = QFormLayout()
         form.addRow("State", self.state_combo)
         layout = QVBoxLayout(self)
@@ -299,7 +300,7 @@ class ProfileEditor(QTabWidget):
         form.addRow("Log level", self.level)
         form.addRow("Speed", self.speed)
         note = QLabel("A target state runs that state alone, with the payload as its input.")
-        note.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(note, "muted")
         form.addRow("", note)
         self.payload = JsonEdit(placeholder='{"alert": {…}}')
         self.fixtures_base = QComboBox()

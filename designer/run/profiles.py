@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import theme
 from designer.document import Patch
 from designer.run.profile_editor import ProfileEditor
 from runtime.model import RunProfile
@@ -65,12 +66,12 @@ class ProfilesDialog(QDialog):
         self.empty = QLabel("No run profiles yet. Click New to create one: a trigger payload, "
                             "tenant data and mocks to test-run the playbook with.")
         self.empty.setWordWrap(True)
-        self.empty.setProperty("tone", "muted")  # coloured by designer.theme
+        theme.tone(self.empty, "muted")
         self.empty.setStyleSheet("padding: 24px;")
         self.problems = QLabel()
         self.problems.setObjectName("ProfileProblems")
         self.problems.setWordWrap(True)
-        self.problems.setProperty("tone", "error")  # coloured by designer.theme
+        theme.tone(self.problems, "error")
         self.problems.hide()
         left = QWidget()
         left_box = QVBoxLayout(left)

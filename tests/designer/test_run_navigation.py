@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QSettings
-from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store
+from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store, wait_until
 
 from designer.run.execution_view import LAYOUT_KEY, ExecutionView
 from designer.run.source import ExecutionSource
@@ -170,10 +170,13 @@ def test_child_executions_are_listed_under_their_parent(qtbot, qloop, store):
     from PySide6.QtTest import QTest
 
     win = RunWindow(qtbot, qloop, store, example("phishing-response"))
-    parent_id = win.run("Reported phish")
-    (child,) = store.children(parent_id)
+    parent_id = win.run("Reported phish", wait=False)  # listed live, before it is written
     panel = win.ui.executions
     model, view = panel.model, panel.view
+    wait_until(qloop, lambda: model.row_of(parent_id) >= 0)
+    win.wait_finished(parent_id)
+    (child,) = store.children(parent_id)
+    wait_until(qloop, lambda: model.index_of(child.id).isValid(), timeout=3)
     parent_index = model.index_of(parent_id)
     assert parent_index.isValid() and not parent_index.parent().isValid()
     child_index = model.index_of(child.id, 1)

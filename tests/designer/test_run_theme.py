@@ -33,7 +33,6 @@ def scheme(qapp: Any) -> Any:
 
     yield switch
     switch(Qt.ColorScheme.Light)
-    qapp.setStyleSheet("")
 
 
 def lightness_at(widget: Any, x: int = 6, y: int = 6) -> int:
