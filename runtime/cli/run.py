@@ -84,10 +84,33 @@ def _build_options(args: argparse.Namespace, loaded: Any) -> Any:
     return options
 
 
+def _check_trust(args: argparse.Namespace, document: Any) -> None:
+    """Refuse up front to run the Functions of a file this user has not trusted (restricted
+    mode); ``--trust`` trusts the file's content (remembered) and runs. Say what the sandbox
+    cannot confine on this machine before a Function runs."""
+    from runtime.sandbox import confinement_report
+    from runtime.sandbox.trust import UNTRUSTED_MESSAGE, TrustStore, needs_trust
+
+    functions = sorted(document.functions)
+    if not functions:
+        return
+    store = TrustStore()
+    if args.trust:
+        store.trust(args.file)
+    elif needs_trust(args.file, functions, store):
+        raise CliError(UNTRUSTED_MESSAGE.format(name=args.file, functions=", ".join(functions))
+                       + ", and run again with --trust (remembered for this content).",
+                       EXIT_ERRORS)
+    report = confinement_report()
+    if not report.confined:
+        sys.stderr.write(f"warning: {report.summary()}\n")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from runtime.engine import CompiledPlaybook, Engine, PlaybookInvalid, parse_speed
 
     loaded = load(args.file)
+    _check_trust(args, loaded.document)
     try:
         playbook = CompiledPlaybook(loaded.document, source_path=Path(args.file).resolve())
     except PlaybookInvalid as exc:
@@ -178,6 +201,8 @@ def add_commands(sub: Any) -> None:
                    help="simulated clock speed (default: the profile's, else instant)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--history", metavar="PATH", help="execution history database")
+    p.add_argument("--trust", action="store_true",
+                   help="trust this file's custom Functions (remembered for its content)")
     p.add_argument("--max-transitions", type=int, metavar="N", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
 

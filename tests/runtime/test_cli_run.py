@@ -303,7 +303,8 @@ def test_executions_os_logs_zip(
     }, functions={"talk": (
         "import sys\n\ndef handler(params):\n    print('said', params['word'])\n"
         "    print('err', params['word'], file=sys.stderr)\n    return params\n")})
-    run = run_json(capsys, str(playbook), "--history", str(history), "--log-level", "DEBUG")
+    run = run_json(capsys, str(playbook), "--history", str(history), "--log-level", "DEBUG",
+                   "--trust")  # a file this user has not trusted yet: its Functions run on --trust
     target = tmp_path / "os-logs.zip"
     code, out, _ = cli(capsys, "executions", "os-logs", run["execution_id"],
                        "--history", str(history), "--zip", str(target))
