@@ -69,9 +69,12 @@ async def _run_steps(
     bus = ctx.bus
     parent_seq, path_name, iteration = frame
     perf = time.perf_counter
+    debug = getattr(ctx.switch, "debugger", None)  # runtime.engine.debug, when debugging
     outcome: tuple[Any, ...]  # an Outcome (or the passthrough's plain tuple of its fields)
     while name is not None:
         handler = handlers[name]
+        if debug is not None:  # may pause here, swap in a skip, or hand back an edited input
+            handler, data = await debug.before(ctx, cursor, handler, data, frame)
         if ctx.transitions >= ctx.max_transitions:
             ctx.count_transition()  # raises: the cap is reached
         ctx.transitions += 1
