@@ -12,7 +12,7 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -235,8 +235,10 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 900)
+        else:  # 1440 x 900, or the whole of a smaller screen (a 1366 x 768 laptop)
+            screen = self.screen()
+            room = screen.availableGeometry().size() if screen is not None else QSize(1440, 900)
+            self.resize(QSize(1440, 900).boundedTo(room))
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self._restored = self.restoreState(state, LAYOUT_VERSION)

@@ -190,3 +190,14 @@ def test_highlight_follows_a_dragged_layout_and_reset_restores_run_docks(qtbot, 
     assert details.height() >= 300
     ui.shutdown()
     window.close()
+
+
+def test_first_start_fits_a_screen_smaller_than_the_default_size(qtbot, store):
+    from designer.main_window import MainWindow
+
+    window = MainWindow(store)  # no saved geometry: the default size
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry().size()
+    assert room.width() < 1440 or room.height() < 900, "the test screen is small"
+    assert window.width() <= room.width() and window.height() <= room.height()
+    window.close()
