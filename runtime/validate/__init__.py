@@ -1,7 +1,8 @@
 """Validation: every rule over a document or a definition, returning problems, never raising.
 
 ``validate_document`` runs the per-state rules (:mod:`runtime.validate.states`), the graph rules
-(:mod:`runtime.validate.graph`) and the document-level rules (function sources, run profiles).
+(:mod:`runtime.validate.graph`), the document-level rules (function sources, run profiles) and
+the data-flow rules (:mod:`runtime.dataflow`).
 The rule codes and their severities are listed in :data:`runtime.validate.problems.RULES`.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from runtime.catalog import Catalog, load_catalog
+from runtime.dataflow.rules import DATAFLOW_RULES
 from runtime.model.document import PlaybookDocument
 from runtime.model.states import AnyState, FunctionState
 from runtime.validate.graph import GRAPH_RULES, check_graph, check_wait_runtime
@@ -17,6 +19,7 @@ from runtime.validate.problems import RULES, Problem, problem
 from runtime.validate.states import check_parameters, check_state
 
 RULES.update(GRAPH_RULES)
+RULES.update(DATAFLOW_RULES)
 
 
 def validate_definition(
@@ -55,8 +58,12 @@ def _document_rules(doc: PlaybookDocument) -> Iterator[Problem]:
 
 def validate_document(doc: PlaybookDocument, catalog: Catalog | None = None) -> list[Problem]:
     """All problems of a native document, errors first; never raises for user mistakes."""
+    from runtime.dataflow.lint import check_dataflow  # late: runtime.dataflow uses .problems
+
+    catalog = catalog or load_catalog()
     problems = validate_definition(doc.definition, catalog)
     problems.extend(_document_rules(doc))
+    problems.extend(check_dataflow(doc, catalog))
     problems.sort(key=lambda p: p.severity != "error")
     return problems
 
