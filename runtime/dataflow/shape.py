@@ -235,7 +235,7 @@ class Shape:
         for segs, flag in self.opens.items():
             out.opens[segs] = flag and other.status(segs) == "definite"
         for segs, flag in other.opens.items():
-            mine = out.opens.get(segs)
-            out.opens[segs] = (flag and self.status(segs) == "definite") if mine is None \
-                else (mine and flag)
+            have = out.opens.get(segs)
+            out.opens[segs] = (flag and self.status(segs) == "definite") if have is None \
+                else (have and flag)
         return out
