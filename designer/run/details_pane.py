@@ -208,14 +208,13 @@ class DetailsPane(QWidget):
         self.runs_hint = QLabel()
         theme.tone(self.runs_hint, "muted")
         self.runs_hint.setWordWrap(True)
-        # The buttons share the status message's row (and the hint the iteration's), so the
-        # summary is no taller than its fields.
+        # The hint and the buttons share the status message's row, so the summary is no
+        # taller than its fields.
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.runs_hint, 1)
         buttons.addWidget(self.view_execution)
         buttons.addWidget(self.create_profile)
-        grid.addWidget(self.runs_hint, 4, 2, 1, 2)
-        grid.addLayout(buttons, 5, 2, 1, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(buttons, 5, 2, 1, 2, Qt.AlignmentFlag.AlignTop)
         self.inputs_tab = InputsTab()
         self.inputs = self.inputs_tab.view
         self.outputs = JsonView()
