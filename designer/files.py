@@ -1,8 +1,10 @@
 """File handling of a designer window: new, open, save, save as, revert, recent, import, export,
 autosave to the recovery folder, files changed on disk, and closing without losing anything.
 
-Saves are atomic (QSaveFile). Opening a bad file shows the loader's message (never a
-traceback). The modified mark follows the undo stack's clean state.
+Saves are atomic (``write_atomic``, whose temp files a later start sweeps). Opening a bad file
+shows the loader's message (never a traceback). The modified mark follows the undo stack's clean
+state. A file with custom Functions that this user has not trusted opens in restricted mode
+(``designer.trust``: a bar with a Trust button).
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QSaveFile, QSettings, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from designer.document import EditableDocument
 from designer.recovery import RecoverySlot, discard_recovery, pending_recoveries
-from runtime.jsonio import dump_text
+from designer.trust import TrustBar, restricted
+from runtime.jsonio import dump_text, write_atomic
 from runtime.loader import PlaybookLoadError, load_playbook
 from runtime.model import PlaybookDocument, dumps_document
+from runtime.sandbox.trust import TrustStore, content_digest
 from runtime.serverformat import ExportRefused, export_playbook
 
 if TYPE_CHECKING:
@@ -54,6 +58,11 @@ class FileController(QObject):
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
         context.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.trust_bar = TrustBar.install(parent, context)
+
+    def _refresh_trust(self) -> None:
+        if self.trust_bar is not None:
+            self.trust_bar.refresh()
 
     def _clean_changed(self, _clean: bool) -> None:
         self.titleChanged.emit()
@@ -117,6 +126,7 @@ class FileController(QObject):
         self.context.set_document(document)
         if document.path:
             self.watcher.addPath(str(document.path))
+        self._refresh_trust()
         self.titleChanged.emit()
 
     def revert(self) -> bool:
@@ -160,20 +170,23 @@ class FileController(QObject):
         return self.write(target)
 
     def write(self, target: Path) -> bool:
-        """Write atomically with QSaveFile; on success the undo stack becomes clean."""
+        """Write atomically (``write_atomic``: a killed save leaves a temp file the next start
+        sweeps); on success the undo stack becomes clean. A new or trusted playbook stays
+        trusted under its new content; a restricted one stays restricted."""
         text = dumps_document(self.context.document.doc).encode("utf-8")
-        handle = QSaveFile(str(target))
-        if not handle.open(QSaveFile.OpenModeFlag.WriteOnly):
-            self._warn("Cannot save", f"{target}: {handle.errorString()}")
-            return False
-        handle.write(text)
+        keep_trust = not restricted(self.context.document)
         self._own_write = True
-        if not handle.commit():
+        try:
+            write_atomic(target, text)
+        except OSError as exc:
             self._own_write = False
-            self._warn("Cannot save", f"{target}: {handle.errorString()}")
+            self._warn("Cannot save", f"{target}: {exc.strerror or exc}")
             return False
+        if keep_trust and self.context.document.doc.functions:
+            TrustStore().trust_digest(content_digest(text), target)
         previous = self.path
         self.context.document.path = target
+        self._refresh_trust()
         if previous != target:
             self.slot.rekey(target)
             for watched in self.watcher.files():
@@ -221,13 +234,10 @@ class FileController(QObject):
         target = Path(path)
         manifest_path = target.with_suffix(".requirements.json")
         for out, data in ((target, result.definition), (manifest_path, result.manifest)):
-            handle = QSaveFile(str(out))
-            if not handle.open(QSaveFile.OpenModeFlag.WriteOnly):
-                self._warn("Cannot export", f"{out}: {handle.errorString()}")
-                return False
-            handle.write(dump_text(data).encode("utf-8"))
-            if not handle.commit():
-                self._warn("Cannot export", f"{out}: {handle.errorString()}")
+            try:
+                write_atomic(out, dump_text(data))
+            except OSError as exc:
+                self._warn("Cannot export", f"{out}: {exc.strerror or exc}")
                 return False
         needs = result.manifest
         summary = (f"Exported {len(result.definition)} states ({dialect}) to {target.name}.\n\n"

@@ -32,6 +32,7 @@ from designer.run.live import (
     collector,
 )
 from designer.run.style import status_word
+from designer.trust import REFUSED_RUN, function_ids, restricted
 from runtime.engine import (
     CompiledPlaybook,
     Engine,
@@ -42,6 +43,7 @@ from runtime.engine import (
 )
 from runtime.history import HistoryError
 from runtime.history.control import POLL_SECONDS, RunControl
+from runtime.sandbox import confinement_report
 
 FLUSH_MS = 17  # at most 59 UI updates a second
 CONFIRM_MS = 40
@@ -86,6 +88,8 @@ class RunController(QObject):
         self.max_transitions: int | None = None
         self.max_runtime: float | None = None
         self.last_started: str | None = None
+        #: Starts an execution instead of ``engine.start`` (the debugger, designer.run.debugger).
+        self.debug_start: Any = None
         self._lives: OrderedDict[str, LiveExecution] = OrderedDict()
         self._pending: list[tuple[Any, ...]] = []
         self._confirming: set[str] = set()
@@ -137,7 +141,16 @@ class RunController(QObject):
                                 + "\n".join(lines))
 
     def run(self, profile_name: str | None = None) -> str | None:
-        """Start a run with the chosen (or the current) profile; returns its session id."""
+        """Start a run with the chosen (or the current) profile; returns its session id.
+
+        A playbook in restricted mode (Functions from a file the user has not trusted) is
+        refused up front; where this machine cannot confine Functions, the status bar says so.
+        """
+        document = self.context.document
+        if restricted(document):
+            return self._refuse(REFUSED_RUN.format(functions=", ".join(function_ids(document))))
+        if document.doc.functions and not confinement_report().confined:
+            self.context.statusMessage.emit(confinement_report().summary())
         compiled = self.compile()
         if compiled is None:
             return None
@@ -154,7 +167,8 @@ class RunController(QObject):
                                 "(qasync) is not set up.")
         try:
             options = self.options_for(profile)
-            execution_id = self.engine.start(compiled, options)
+            start = self.debug_start or self.engine.start
+            execution_id = start(compiled, options)
         except (ValueError, RuntimeError) as exc:
             return self._refuse(f"The run could not start: {exc}")
         task = self.engine.running[execution_id][0]
