@@ -205,7 +205,7 @@ class _Flow:
         base = sel.without_key(collection[0]) if collection else Shape("object")
         if collection and (*collection, ITEM) not in sel.nodes and sel.status(
                 collection) == "missing":
-            items = Shape.unknown(False)
+            items = Shape.unknown()  # the batch fails before its body: the lint says so
         out = base.place((state.collection_variable or "item",), items)
         return out.place(("batch_index",), Shape("number"))
 

@@ -124,16 +124,22 @@ class Shape:
 
     # -- reading ---------------------------------------------------------------------------
     def status(self, segs: Segments) -> Status:
-        """Whether ``segs`` is there on every path, on some, or on none."""
+        """Whether ``segs`` is there on every path, on some, or on none.
+
+        An open prefix answers for what lies under it, unless a known node sits between
+        (a known object whose keys are all known does not have the one asked for)."""
         if not segs:
             return "definite"
         node = self.nodes.get(segs)
         if node is not None:
             return "definite" if node.definite else "maybe"
+        opens = self.opens
         for cut in range(len(segs), -1, -1):
-            flag = self.opens.get(segs[:cut])
+            flag = opens.get(segs[:cut])
             if flag is not None:
                 return "definite" if flag else "maybe"
+            if cut < len(segs) and cut and segs[:cut] in self.nodes:
+                return "missing"
         return "missing"
 
     def type_at(self, segs: Segments) -> str:
@@ -153,12 +159,12 @@ class Shape:
         """The shape of the value at ``prefix`` (input_path, output_path, selectors)."""
         if not prefix:
             return self
-        for cut in range(len(prefix), -1, -1):
-            if prefix[:cut] in self.opens and prefix not in self.nodes:
-                return Shape.unknown(self.opens[prefix[:cut]])
         node = self.nodes.get(prefix)
         if node is None:
-            return Shape("object")  # a path that names nothing selects {}
+            found = self.status(prefix)
+            if found == "missing":
+                return Shape("object")  # a path that names nothing selects {}
+            return Shape.unknown(found == "definite")
         n = len(prefix)
         out = Shape(node.type)
         for segs, child in self.nodes.items():
@@ -223,17 +229,22 @@ class Shape:
             if theirs == node:
                 nodes[segs] = node
             elif theirs is None:
-                nodes[segs] = Node(node.type, node.definite
-                                   and other.status(segs) == "definite")
+                found = other.status(segs)
+                nodes[segs] = Node(node.type, node.definite and found == "definite")
+                if found != "missing":  # the other side may hold anything there
+                    out.opens[segs] = found == "definite"
             else:
                 nodes[segs] = Node(join_types(node.type, theirs.type),
                                    node.definite and theirs.definite)
         for segs, node in theirs_all.items():
             if segs not in mine:
-                nodes[segs] = Node(node.type, node.definite
-                                   and self.status(segs) == "definite")
+                found = self.status(segs)
+                nodes[segs] = Node(node.type, node.definite and found == "definite")
+                if found != "missing":
+                    out.opens[segs] = found == "definite"
         for segs, flag in self.opens.items():
-            out.opens[segs] = flag and other.status(segs) == "definite"
+            out.opens[segs] = flag and other.status(segs) == "definite" \
+                and out.opens.get(segs, True)
         for segs, flag in other.opens.items():
             have = out.opens.get(segs)
             out.opens[segs] = (flag and self.status(segs) == "definite") if have is None \
