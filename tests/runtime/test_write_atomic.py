@@ -74,12 +74,16 @@ SAVER = textwrap.dedent("""
 
 def test_temp_files_of_killed_writers_are_swept_by_the_next_process(tmp_path: Path) -> None:
     target = tmp_path / "big.playbook.json"
-    for _ in range(6):
-        saver = subprocess.Popen([sys.executable, "-c", SAVER, str(target)], cwd=REPO,
-                                 stdout=subprocess.PIPE, text=True)
+    # Savers run together (each one's first save sweeps only dead writers' files), then all
+    # are SIGKILLed at once, most of them mid-save.
+    savers = [subprocess.Popen([sys.executable, "-c", SAVER, str(target)], cwd=REPO,
+                               stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    for saver in savers:
         saver.stdout.readline()
-        time.sleep(0.15)
+    time.sleep(0.3)
+    for saver in savers:
         saver.send_signal(signal.SIGKILL)
+    for saver in savers:
         saver.wait()
     left = [n for n in leftovers(tmp_path) if n.startswith(TEMP_PREFIX)]
     assert left, "no SIGKILL landed mid-save (the sweep would have nothing to do)"
