@@ -62,7 +62,7 @@ HOST = textwrap.dedent("""
         doc = document_from_data(json.loads(sys.argv[2]))
         store = HistoryStore(sys.argv[1], background=True)
         engine = Engine(store)
-        ids = [engine.start(CompiledPlaybook(doc), RunOptions(speed="4"))
+        ids = [engine.start(CompiledPlaybook(doc), RunOptions(speed="2"))
                for _ in range(2)]
         store.flush()
         print(" ".join(ids), flush=True)
@@ -77,7 +77,7 @@ HOST = textwrap.dedent("""
 
 def test_executions_kill_ends_one_run_of_a_host_process_only(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
-    doc = chain(6, 1, "host")  # 1.5 s each at 4x
+    doc = chain(8, 1, "host")  # 4 s each at 2x
     host = subprocess.Popen([sys.executable, "-c", HOST, str(db), json.dumps(doc)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -95,7 +95,7 @@ def test_executions_kill_ends_one_run_of_a_host_process_only(tmp_path: Path) -> 
     with HistoryStore(db) as store:
         assert store.get_execution(first).status == "failed"
         assert store.get_execution(second).status == "success"
-        assert [s.status for s in store.steps(second)].count("success") == 7
+        assert [s.status for s in store.steps(second)].count("success") == 9
         assert store.kill_requests([first, second]) == []  # honoured requests are gone
 
 
