@@ -32,7 +32,7 @@ __all__ = ["EXIT_ERRORS", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIA
 
 # Command modules, in the order their commands appear in --help.
 COMMAND_MODULES = ("runtime.cli.core", "runtime.cli.run", "runtime.cli.executions",
-                   "runtime.cli.test")
+                   "runtime.cli.test", "runtime.cli.diff")
 
 
 def build_parser() -> argparse.ArgumentParser:
