@@ -150,6 +150,11 @@ class MainWindow(QMainWindow):
         manage = QAction("Run &Profiles…", self)
         manage.triggered.connect(run_ui.manage_profiles)
         run_menu.addAction(manage)
+        from designer.run.debugger import install_debug_ui
+        from designer.run.suite import install_suite_ui
+
+        self.suite_ui = install_suite_ui(self, run_ui, self.scene, run_menu)
+        self.debug_ui = install_debug_ui(self, run_ui, self.scene, run_menu)
         self._arrange_run_docks(run_ui)
         return run_ui
 

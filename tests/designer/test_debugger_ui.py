@@ -1,0 +1,142 @@
+"""The debugger in the designer, driven with key presses: F9 toggles a breakpoint on the
+selected card (badge visible), F5 runs, the run pauses with the paused card marked on the
+Execution Graph and its input in Execution Details, F10 steps, F5 continues, Skip and Edit
+Input from the debugger object, and Kill while paused."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from test_run_support import QT_MARKS, example, qloop, settings_tmp, store, wait_until
+
+from designer.main_window import MainWindow
+from designer.run.debugger import BREAK_BADGE, PAUSED_CAPTION
+
+pytestmark = QT_MARKS
+__all__ = ["qloop", "settings_tmp", "store"]
+
+
+def open_window(qtbot, qloop, store, name="suspicious-logon-triage"):  # noqa: ANN001, ANN201
+    win = MainWindow(store)
+    win.setProperty("quiet", True)
+    qtbot.addWidget(win)
+    assert win.open_path(example(name))
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    wait_until(qloop, win.isActiveWindow, timeout=3)
+    return win
+
+
+def press(win, key) -> None:  # noqa: ANN001
+    QTest.keyClick(win.canvas, key)
+
+
+def finish(win, qloop, execution_id) -> None:  # noqa: ANN001
+    controller = win.run_ui.controller
+
+    def done() -> bool:
+        live = controller.live(execution_id)
+        return live is not None and live.confirmed
+
+    wait_until(qloop, done, timeout=20)
+
+
+def test_f9_breakpoint_pause_step_continue(qtbot, qloop, store) -> None:
+    win = open_window(qtbot, qloop, store)
+    debug = win.debug_ui
+    win.context.set_profile("Benign user")
+    win.context.select(["Risk Score"])
+    press(win, Qt.Key.Key_F9)
+    assert set(debug.breakpoints) == {"Risk Score"}
+    assert win.scene.item("Risk Score").corner_badge == BREAK_BADGE
+    assert win.scene.item("Get Alerts").corner_badge is None
+    started: list[str] = []
+    win.run_ui.controller.executionStarted.connect(started.append)
+    press(win, Qt.Key.Key_F5)  # Run
+    assert len(started) == 1
+    wait_until(qloop, lambda: debug.paused is not None)
+    paused = debug.paused
+    assert paused.state == "Risk Score" and paused.reason == "breakpoint"
+    # Run gave F5 up to Continue for the pause.
+    assert win.run_ui.run_action.shortcut() == QKeySequence()
+    assert debug.actions["continue"].shortcut() == QKeySequence("F5")
+    graph_item = win.run_ui.graph.scene.item("Risk Score")
+    wait_until(qloop, lambda: graph_item.caption == PAUSED_CAPTION)
+    assert graph_item.run_status == "pending"
+    details = win.run_ui.details
+    assert details.values["Name"].text() == "Risk Score"
+    assert details.inputs_tab.values["received"][0]["user"] == "mlee"
+    assert "Paused before it runs" in details.values["Status message"].text()
+    press(win, Qt.Key.Key_F10)  # Step: Risk Score runs, pause at Risky?
+    wait_until(qloop, lambda: debug.paused is not None and debug.paused.state == "Risky?")
+    assert debug.paused.reason == "step"
+    assert debug.paused.input["risk"] == {"score": 12, "level": "low"}
+    wait_until(qloop, lambda: win.run_ui.graph.state_status("Risk Score") == "success")
+    press(win, Qt.Key.Key_F5)  # Continue
+    finish(win, qloop, started[0])
+    assert store.get_execution(started[0]).status == "success"
+    assert debug.paused is None
+    assert win.run_ui.run_action.shortcut() == QKeySequence("F5")
+    assert not debug.actions["step"].isEnabled()
+    assert all(i.caption != PAUSED_CAPTION for i in win.run_ui.graph.scene.state_items())
+    win.context.select(["Risk Score"])
+    press(win, Qt.Key.Key_F9)  # off again
+    assert not debug.breakpoints and win.scene.item("Risk Score").corner_badge is None
+    win.context.undo_stack.setClean()
+    win.close()
+
+
+def test_skip_edit_and_kill_while_paused(qtbot, qloop, store) -> None:
+    win = open_window(qtbot, qloop, store)
+    debug = win.debug_ui
+    win.context.set_profile("Benign user")
+    debug.toggle("Risk Score")
+    debug.toggle("Record benign")
+    started: list[str] = []
+    win.run_ui.controller.executionStarted.connect(started.append)
+    press(win, Qt.Key.Key_F5)
+    wait_until(qloop, lambda: debug.paused is not None)
+    assert not debug.skip({"wrong": True})  # refused: not the catalog's shape
+    assert debug.paused is not None and debug.paused.state == "Risk Score"
+    entry = win.context.catalog.get("risk_score")
+    assert entry is not None and entry.success_response is not None
+    assert debug.skip(entry.success_response)
+    # The skip steps: paused at the next state, with the hand-given result in place.
+    wait_until(qloop, lambda: debug.paused is not None and debug.paused.state == "Risky?")
+    wait_until(qloop, lambda: win.run_ui.graph.state_status("Risk Score") is not None)
+    # Edit the Branch's input so that it takes the default edge to Record benign.
+    assert debug.edit_input({"risk": {"score": 5}})
+    assert win.run_ui.details.inputs_tab.values["received"][0] == {"risk": {"score": 5}}
+    press(win, Qt.Key.Key_F5)
+    wait_until(qloop, lambda: debug.paused is not None
+               and debug.paused.state == "Record benign")
+    assert debug.paused.input == {"risk": {"score": 5}}
+    assert win.run_ui.controller.kill(started[0])  # Kill works while paused
+    finish(win, qloop, started[0])
+    record = store.get_execution(started[0])
+    assert record.status == "failed" and "killed" in (record.message or "")
+    steps = {s.state: s for s in store.steps(started[0])}
+    assert steps["Risk Score"].status == "skipped"
+    assert "Record benign" not in steps  # killed before it started
+    assert debug.paused is None
+    win.context.undo_stack.setClean()
+    win.close()
+
+
+def test_no_breakpoints_no_debugger(qtbot, qloop, store) -> None:
+    win = open_window(qtbot, qloop, store)
+    win.context.set_profile("Benign user")
+    started: list[str] = []
+    win.run_ui.controller.executionStarted.connect(started.append)
+    press(win, Qt.Key.Key_F5)
+    finish(win, qloop, started[0])
+    assert win.debug_ui.debugger is None
+    assert store.get_execution(started[0]).status == "success"
+    assert json.loads(store.get_execution(started[0]).trigger_json)["user"] == "mlee"
+    win.context.undo_stack.setClean()
+    win.close()
