@@ -1,0 +1,89 @@
+"""Run All Profiles in the designer: results dock, coverage heat map on the canvas, the
+percentage in the status bar, and the marks going away with the next edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from test_run_support import QT_MARKS, example, qloop, settings_tmp, store, wait_until
+
+from designer.document import set_state_field
+from designer.main_window import MainWindow
+
+pytestmark = QT_MARKS
+__all__ = ["qloop", "settings_tmp", "store"]
+
+GAP = Path(__file__).resolve().parents[1] / "fixtures" / "testing" / \
+    "triage-with-gap.playbook.json"
+
+
+def open_window(qtbot, qloop, store, path):  # noqa: ANN001, ANN201
+    win = MainWindow(store)
+    win.setProperty("quiet", True)
+    qtbot.addWidget(win)
+    assert win.open_path(path)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    wait_until(qloop, win.isActiveWindow, timeout=3)
+    return win
+
+
+def test_run_all_profiles_heat_map_and_percentage(qtbot, qloop, store) -> None:
+    win = open_window(qtbot, qloop, store, GAP)
+    suite_ui = win.suite_ui
+    texts = [a.text() for a in win.menus["&Run"].actions()]
+    assert "Run &All Profiles" in texts and "Toggle &Breakpoint" in texts
+    results: list[object] = []
+    suite_ui.finished.connect(results.append)
+    QTest.keyClick(win.canvas, Qt.Key.Key_F5, Qt.KeyboardModifier.ControlModifier)
+    wait_until(qloop, lambda: results)
+    rows = suite_ui.panel.rows()
+    assert rows[0][:2] == ("High severity", "✗ fail")
+    assert rows[0][2].startswith('output of Escalate at $.outcome.verdict equals "escalate"')
+    assert rows[1][:2] == ("Low severity", "✓ pass")
+    assert suite_ui.dock.isVisible()
+    assert suite_ui.panel.summary.text() == "1 of 2 cases passed · coverage 80.0%"
+    assert suite_ui.coverage_label.text() == "Coverage 80.0%"
+    scene = win.scene
+    assert scene.run_mode
+    assert (scene.item("Escalate").run_status, scene.item("Escalate").caption) == (
+        "success", "covered ×1")
+    assert scene.item("Triage").caption == "covered ×2"
+    ignore = scene.item("Ignore")
+    assert ignore.run_status is None and ignore.greyed
+    edges = scene._taken
+    assert ("Triage", "conditions[0].next") in edges and ("Triage", "default") in edges
+    assert ("Triage", "conditions[1].next") not in edges
+    tree = suite_ui.panel.tree
+    coverage = tree.topLevelItem(1)
+    conditions = [coverage.child(i) for i in range(coverage.childCount())
+                  if coverage.child(i).text(0) == "Branch conditions"][0]
+    assert conditions.text(1) == "2/3"
+    assert conditions.child(0).text(0) == "Triage: condition 2 ($.severity == 0) → Ignore"
+    # A breakpoint badge survives the heat map; an edit clears the heat map.
+    win.debug_ui.toggle("Close")
+    suite_ui.paint_heat_map(suite_ui.result)
+    assert scene.item("Close").corner_badge == "● break"
+    patch, text = set_state_field(win.context.document, "Close", "comment", "x")
+    win.context.push(patch, text)
+    assert not scene.run_mode and scene.item("Escalate").run_status is None
+    assert suite_ui.coverage_label.text() == ""
+    assert scene.item("Close").corner_badge == "● break"
+    win.context.undo_stack.setClean()
+    win.close()
+
+
+def test_run_all_profiles_on_an_example_passes(qtbot, qloop, store) -> None:
+    win = open_window(qtbot, qloop, store, example("suspicious-logon-triage"))
+    results: list[object] = []
+    win.suite_ui.finished.connect(results.append)
+    win.suite_ui.run_action.trigger()
+    wait_until(qloop, lambda: results, timeout=30)
+    assert [r[1] for r in win.suite_ui.panel.rows()] == ["✓ pass"] * 4
+    assert win.suite_ui.coverage_label.text() == "Coverage 90.9%"
+    win.context.undo_stack.setClean()
+    win.close()
