@@ -97,10 +97,20 @@ def test_a_planted_file_in_home_cannot_be_read(limits: SandboxLimits) -> None:
         planted.unlink()
 
 
-def test_the_history_database_and_project_files_are_out_of_reach() -> None:
-    project = Path(__file__).resolve()
-    result = run("def handler(p):\n    return open(p['path']).read()\n", {"path": str(project)})
-    refused(result)
+def test_the_history_database_and_other_playbooks_are_out_of_reach(tmp_path: Path) -> None:
+    from runtime.history import HistoryStore
+
+    HistoryStore(tmp_path / "history.sqlite3").close()
+    other = tmp_path / "other.playbook.json"
+    other.write_text('{"format_version": 1, "name": "other", "definition": {}}')
+    for target in (tmp_path / "history.sqlite3", other):
+        result = run("def handler(p):\n    return open(p['path'], 'rb').read(16).hex()\n",
+                     {"path": str(target)})
+        assert "Permission denied" in refused(result)
+        erased = run("import os\ndef handler(p):\n    os.remove(p['path'])\n",
+                     {"path": str(target)})
+        refused(erased)
+        assert target.exists()
 
 
 @BOTH
