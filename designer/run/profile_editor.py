@@ -319,6 +319,11 @@ class ProfileEditor(QTabWidget):
         self.addTab(self.payload, "Trigger payload")
         self.addTab(fixtures, "Tenant fixtures")
         self.addTab(self.mocks, "Mocks")
+        from designer.run.assertions_editor import AssertionsEditor
+
+        self.assertions = AssertionsEditor()
+        self.addTab(self.assertions, "Assertions")
+        self.assertions.changed.connect(lambda rows: self._set("assertions", rows or None))
         self.description.textEdited.connect(lambda t: self._set("description", t))
         self.target.activated.connect(lambda _i: self._set("target", self.target.currentData()))
         self.level.activated.connect(lambda _i: self._set("log_level", self.level.currentData()))
@@ -353,6 +358,7 @@ class ProfileEditor(QTabWidget):
         self.fixtures_base.setCurrentIndex(
             max(0, self.fixtures_base.findData(profile.get("fixtures_base", "default"))))
         self.mocks.load(profile.setdefault("mocks", {}))
+        self.assertions.load(list(profile.get("assertions") or []), list(doc.definition))
 
     def _set(self, key: str, value: Any) -> None:
         if value is None or value == "":
@@ -367,6 +373,7 @@ class ProfileEditor(QTabWidget):
         for title, edit in (("Trigger payload", self.payload), ("Tenant fixtures", self.fixtures)):
             if not edit.validate():
                 found.append(f"{title}: {edit.error}")
+        found.extend(self.assertions.validate()[1])
         response = self.mocks.current()
         if response is not None and not response.get("error_code") and (
                 not self.mocks.output.validate()):

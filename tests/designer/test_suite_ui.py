@@ -87,3 +87,45 @@ def test_run_all_profiles_on_an_example_passes(qtbot, qloop, store) -> None:
     assert win.suite_ui.coverage_label.text() == "Coverage 90.9%"
     win.context.undo_stack.setClean()
     win.close()
+
+
+def test_profiles_dialog_edits_assertions(qtbot, qloop, store) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    from designer.run.profiles import ProfilesDialog
+
+    win = open_window(qtbot, qloop, store, GAP)
+    dialog = ProfilesDialog(win.context, win)
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow(0)
+    editor = dialog.editor.assertions
+    table = editor.table
+    assert table.rowCount() == 3
+    assert [table.cellWidget(r, 0).currentText() for r in range(3)] == [
+        "status", "reached", "output"]
+    assert table.item(2, 4).text() == '"escalate"'
+    table.item(2, 4).setText('"escalated"')  # fix the deliberately wrong expectation
+    assert dialog.save()
+    profile = win.context.document.doc.profile("High severity")
+    assert profile.assertions[2].value == "escalated"
+    assert profile.assertions[2].path == "$.outcome.verdict"
+    results: list[object] = []
+    win.suite_ui.finished.connect(results.append)
+    win.suite_ui.run_all()
+    wait_until(qloop, lambda: results)
+    assert [r[1] for r in win.suite_ui.panel.rows()] == ["✓ pass", "✓ pass"]
+    # A retries row without a count is named and refused.
+    editor.add_row({"kind": "retries", "state": "Escalate"})
+    assert table.rowCount() == 4
+    assert isinstance(table.cellWidget(3, 1), QComboBox)
+    assert not dialog.save()
+    assert "Assertion 4: Value error, a retries assertion needs a count" in \
+        editor.message.text()
+    table.item(3, 5).setText("0")
+    assert dialog.save()
+    assert win.context.document.doc.profile("High severity").assertions[3].count == 0
+    win.context.undo_stack.undo()
+    assert len(win.context.document.doc.profile("High severity").assertions) == 3
+    dialog.close()
+    win.context.undo_stack.setClean()
+    win.close()
