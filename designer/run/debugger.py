@@ -6,7 +6,7 @@ Continue (F5 while paused: the Run action gives F5 up during a pause), Step (F10
 "● break" badge on the canvas. When the open playbook has breakpoints, Run starts the
 execution under a :class:`~runtime.engine.debug.Debugger` (without breakpoints, runs are not
 debugged and pay nothing). A pause opens the execution screen, marks the paused card
-*pending* with "⏸ paused" on the Execution Graph and shows the paused state's input in
+*pending* with "paused here" on the Execution Graph and shows the paused state's input in
 Execution Details; Kill still works while paused.
 """
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 from runtime.engine.debug import Breakpoint, DebugError, Debugger, Paused
 
 BREAK_BADGE = "● break"
-PAUSED_CAPTION = "⏸ paused"
+PAUSED_CAPTION = "paused here"
 
 
 class DebugUI(QObject):

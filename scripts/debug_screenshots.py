@@ -1,0 +1,112 @@
+"""Screenshots of the debugger and the test suite for the guide:
+``python scripts/debug_screenshots.py [DIR]`` (default ``docs/screenshots``).
+
+Offscreen, with a temporary history and settings: ``debug-paused.png`` (a breakpoint on Risk
+Score of the triage example; the run paused there, the card marked on the Execution Graph,
+its input in Execution Details) and ``test-suite-coverage.png`` (Run All Profiles on the
+test fixture with a wrong assertion and an uncovered branch: Test Results dock, heat map on
+the canvas, coverage in the status bar).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = Path(str(files("resources") / "examples"))
+SIZE = (1400, 900)
+GAP = Path(__file__).resolve().parents[1] / "tests/fixtures/testing/triage-with-gap.playbook.json"
+
+
+async def _wait(predicate: Any, timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("timed out")
+        await asyncio.sleep(0.02)
+
+
+async def shoot(window: Any, out: Path) -> list[Path]:
+    saved: list[Path] = []
+    window.open_path(EXAMPLES / "suspicious-logon-triage.playbook.json")
+    await asyncio.sleep(0.3)
+    window.context.set_profile("Risky logon")
+    debug = window.debug_ui
+    debug.toggle("Risk Score")
+    execution_id = window.run_ui.controller.run()
+    await _wait(lambda: debug.paused is not None)
+    graph = window.run_ui.graph.view
+    graph.zoom_reset()
+    graph.center_on("Risk Score")
+    window.canvas.zoom_reset()
+    window.canvas.center_on("Risky?")
+    await asyncio.sleep(0.5)
+    path = out / "debug-paused.png"
+    window.grab().save(str(path))
+    saved.append(path)
+    debug.resume()
+    await _wait(lambda: (live := window.run_ui.controller.live(execution_id)) is not None
+                and live.confirmed)
+    debug.clear_breakpoints()
+    for name in ("ExecutionDock", "ExecutionDetailsDock", "ExecutionGraphDock"):
+        window.run_ui.docks[name].hide()
+    window.open_path(GAP)
+    await asyncio.sleep(0.3)
+    results: list[Any] = []
+    window.suite_ui.finished.connect(results.append)
+    window.suite_ui.run_all()
+    await _wait(lambda: bool(results))
+    window.canvas.zoom_reset()
+    window.canvas.center_on("Triage")
+    await asyncio.sleep(0.5)
+    path = out / "test-suite-coverage.png"
+    window.grab().save(str(path))
+    saved.append(path)
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    tmp = Path(tempfile.mkdtemp(prefix="debug-screenshots-"))
+    QCoreApplication.setOrganizationName("PlaybookStudioScreenshots")
+    QCoreApplication.setApplicationName("debugger")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from designer.app import apply_scheme
+
+    apply_scheme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    from designer.main_window import MainWindow
+    from runtime.history import HistoryStore
+
+    store = HistoryStore(tmp / "history.sqlite3", background=True)
+    window = MainWindow(store)
+    window.setProperty("quiet", True)
+    window.resize(*SIZE)
+    window.show()
+    saved = loop.run_until_complete(shoot(window, out))
+    for path in saved:
+        print(path)
+    window.context.undo_stack.setClean()
+    window.run_ui.shutdown()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
