@@ -2,7 +2,8 @@
 
 :class:`DebugUI` adds to the Run menu: Toggle Breakpoint (F9, on the selected cards),
 Continue (F5 while paused: the Run action gives F5 up during a pause), Step (F10), Step Into
-(F11), Skip State…, Edit Input…, and Clear Breakpoints. A card with a breakpoint carries a
+(F11), Skip State…, Edit Input…, Clear Breakpoints, and Test This State… (Ctrl+T, one state
+alone with an input: :mod:`designer.run.test_state`). A card with a breakpoint carries a
 "● break" badge on the canvas. When the open playbook has breakpoints, Run starts the
 execution under a :class:`~runtime.engine.debug.Debugger` (without breakpoints, runs are not
 debugged and pay nothing). A pause opens the execution screen, marks the paused card
@@ -47,6 +48,7 @@ class DebugUI(QObject):
             ("skip", "S&kip State…", "", self.ask_skip),
             ("edit_input", "&Edit Input…", "", self.ask_edit_input),
             ("clear_breakpoints", "C&lear Breakpoints", "", self.clear_breakpoints),
+            ("test_state", "&Test This State…", "Ctrl+T", self.open_test_state),
         ):
             self.actions[key] = self._action(key, text, keys, handler)
         run_ui.controller.debug_start = self.start
@@ -171,6 +173,12 @@ class DebugUI(QObject):
         paused = self.paused is not None
         for key in ("continue", "step", "step_into", "skip", "edit_input"):
             self.actions[key].setEnabled(paused)
+
+    def open_test_state(self) -> Any:
+        """Run → Test This State…: run the selected state alone (designer.run.test_state)."""
+        from designer.run.test_state import open_test_state
+
+        return open_test_state(self.window, self.context, self.run_ui, self.scene)
 
     # -- commands ---------------------------------------------------------------------------
     def _command(self, name: str, *args: Any) -> bool:

@@ -140,3 +140,49 @@ def test_no_breakpoints_no_debugger(qtbot, qloop, store) -> None:
     assert json.loads(store.get_execution(started[0]).trigger_json)["user"] == "mlee"
     win.context.undo_stack.setClean()
     win.close()
+
+
+def test_test_this_state_alone(qtbot, qloop, store) -> None:
+    from designer.run.test_state import LOGGED, TestStateDialog
+
+    win = open_window(qtbot, qloop, store)
+    win.context.set_profile("Benign user")
+    win.run_ui.toolbar.set_log_level("DEBUG")
+    started: list[str] = []
+    win.run_ui.controller.executionStarted.connect(started.append)
+    press(win, Qt.Key.Key_F5)
+    finish(win, qloop, started[0])
+    win.context.select(["Risk Score"])
+    QTest.keyClick(win.canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    dialogs = win.findChildren(TestStateDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    assert dialog.state == "Risk Score"
+    # The input of the logged step, then the tenant's answer.
+    index = dialog.source.findData(LOGGED)
+    assert index > 0
+    dialog.source.setCurrentIndex(index)
+    dialog.source.activated.emit(index)
+    assert json.loads(dialog.input.text())["user"] == "mlee"
+    task = dialog.run()
+    wait_until(qloop, task.done)
+    assert dialog.result.ok and dialog.result.output["risk"] == {"score": 12, "level": "low"}
+    assert dialog.status.text().startswith("SUCCESS")
+    # A typed input that misses a required parameter: the schema error, no output.
+    dialog.input.set_text('{"domain": "corp.acme.local"}')
+    task = dialog.run()
+    wait_until(qloop, task.done)
+    assert not dialog.result.ok
+    assert "JSON_SCHEMA_VALIDATION_FAILED" in dialog.status.text()
+    # A mocked result instead of the tenant.
+    dialog.input.set_text('{"user": "x", "domain": "y"}')
+    dialog.mocked.setChecked(True)
+    dialog.mock.set_text('{"data": {"risk_score": 99, "risk_level": "high"}}')
+    task = dialog.run()
+    wait_until(qloop, task.done)
+    assert dialog.result.output["risk"] == {"score": 99, "level": "high"}
+    assert len(store.list_executions()) == 1  # trying a state writes no history
+    dialog.close()
+    win.run_ui.toolbar.set_log_level(None)
+    win.context.undo_stack.setClean()
+    win.close()

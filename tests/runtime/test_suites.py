@@ -281,3 +281,29 @@ def test_cli_test_invalid_playbook_is_a_junit_error(tmp_path: Path,
     assert "cannot run" in capsys.readouterr().out
     root = _check_junit(junit.read_text(encoding="utf-8"))
     assert root.find("testsuite/testcase/error") is not None
+
+
+# --- one state alone ---------------------------------------------------------------------
+
+def test_try_one_state_alone_with_the_tenant_a_mock_and_a_bad_input() -> None:
+    from runtime.engine import CompiledPlaybook
+    from runtime.loader import load_playbook
+    from runtime.testing.single import try_state
+
+    path = REPO / "resources/examples/suspicious-logon-triage.playbook.json"
+    playbook = CompiledPlaybook(load_playbook(path).document, source_path=path)
+    done = asyncio.run(try_state(playbook, "Risk Score",
+                                 {"user": "mlee", "domain": "corp.acme.local"}))
+    assert done.ok and done.output["risk"] == {"score": 12, "level": "low"}
+    assert done.output["user"] == "mlee" and done.step is not None
+    assert done.step.state == "Risk Score" and done.step.transition == "next"
+    mocked = asyncio.run(try_state(playbook, "Risk Score", {"user": "x", "domain": "d"},
+                                   mocked=True, mock_output={"data": {"risk_score": 99,
+                                                                      "risk_level": "high"}}))
+    assert mocked.ok and mocked.message == "mocked response (run profile)"
+    assert mocked.output["risk"] == {"score": 99, "level": "high"}
+    bad = asyncio.run(try_state(playbook, "Risk Score", {"domain": "corp.acme.local"}))
+    assert not bad.ok and bad.error_code == "JSON_SCHEMA_VALIDATION_FAILED"
+    assert "entity_name" in (bad.message or "")
+    with pytest.raises(KeyError):
+        asyncio.run(try_state(playbook, "Nope", {}))
