@@ -1,7 +1,8 @@
 """Debugger controls in the designer: breakpoints on cards, pause, continue, step, skip, edit.
 
 :class:`DebugUI` adds to the Run menu: Toggle Breakpoint (F9, on the selected cards),
-Continue (F5 while paused: the Run action gives F5 up during a pause), Step (F10), Step Into
+Conditional Breakpoint… (Ctrl+F9: an expression over the state's input and/or a Batch
+iteration), Continue (F5 while paused: the Run action gives F5 up during a pause), Step (F10), Step Into
 (F11), Skip State…, Edit Input…, Clear Breakpoints, and Test This State… (Ctrl+T, one state
 alone with an input: :mod:`designer.run.test_state`). A card with a breakpoint carries a
 "● break" badge on the canvas. When the open playbook has breakpoints, Run starts the
@@ -42,6 +43,8 @@ class DebugUI(QObject):
         self.actions: dict[str, QAction] = {}
         for key, text, keys, handler in (
             ("toggle_breakpoint", "Toggle &Breakpoint", "F9", self.toggle_selected),
+            ("conditional_breakpoint", "Conditional Breakpo&int…", "Ctrl+F9",
+             self.ask_conditional),
             ("continue", "&Continue", "", self.resume),
             ("step", "&Step", "F10", self.step),
             ("step_into", "Step &Into", "F11", self.step_into),
@@ -88,6 +91,40 @@ class DebugUI(QObject):
             self.context.statusMessage.emit("Select a state to set a breakpoint on it (F9)")
         for name in names:
             self.toggle(name)
+
+    def ask_conditional(self) -> bool:
+        """Ctrl+F9: a breakpoint on the selected card that holds only when a condition over
+        the state's input holds (Branch expression language) and/or on one Batch iteration."""
+        names = self.scene.selected_names()
+        if not names:
+            self.context.statusMessage.emit("Select a state to set a breakpoint on it")
+            return False
+        old = self.breakpoints.get(names[0])
+        condition, ok = QInputDialog.getText(
+            self.window, "Conditional Breakpoint",
+            f"Pause before {names[0]} when (an expression over its input, e.g. "
+            "$.risk.score > 50; empty: always):", text=(old.condition or "") if old else "")
+        if not ok:
+            return False
+        iteration, ok = QInputDialog.getText(
+            self.window, "Conditional Breakpoint",
+            "Only in Batch iteration (a number; empty: every iteration):",
+            text="" if old is None or old.iteration is None else str(old.iteration))
+        if not ok:
+            return False
+        text = iteration.strip()
+        if text and not text.isdigit():
+            QMessageBox.warning(self.window, "Conditional Breakpoint",
+                                f"{text!r} is not an iteration number")
+            return False
+        try:
+            self.breakpoints[names[0]] = Breakpoint(names[0], condition.strip() or None,
+                                                    int(text) if text else None)
+        except DebugError as exc:
+            QMessageBox.warning(self.window, "Conditional Breakpoint", str(exc))
+            return False
+        self.mark_breakpoints()
+        return True
 
     def clear_breakpoints(self) -> None:
         self.breakpoints.clear()

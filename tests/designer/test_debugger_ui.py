@@ -186,3 +186,37 @@ def test_test_this_state_alone(qtbot, qloop, store) -> None:
     win.run_ui.toolbar.set_log_level(None)
     win.context.undo_stack.setClean()
     win.close()
+
+
+def test_conditional_breakpoint_from_the_menu(qtbot, qloop, store, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    win = open_window(qtbot, qloop, store)
+    debug = win.debug_ui
+    answers = [("$.user == 'mlee'", True), ("", True), ("$.user >", True), ("", True)]
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *_a, **_k: answers.pop(0)))
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda _p, _t, text: warned.append(text)))
+    win.context.select(["Risk Score"])
+    QTest.keyClick(win.canvas, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)
+    point = debug.breakpoints["Risk Score"]
+    assert (point.condition, point.iteration) == ("$.user == 'mlee'", None)
+    assert win.scene.item("Risk Score").corner_badge == BREAK_BADGE
+    assert debug.ask_conditional() is False  # "$.user >" does not parse
+    assert warned and "breakpoint condition" in warned[0]
+    started: list[str] = []
+    win.run_ui.controller.executionStarted.connect(started.append)
+    win.context.set_profile("Risky logon")  # jdoe: the condition does not hold
+    press(win, Qt.Key.Key_F5)
+    finish(win, qloop, started[0])
+    assert debug.paused is None and store.get_execution(started[0]).status == "success"
+    win.context.set_profile("Benign user")  # mlee: it holds
+    press(win, Qt.Key.Key_F5)
+    wait_until(qloop, lambda: debug.paused is not None)
+    assert debug.paused.state == "Risk Score"
+    press(win, Qt.Key.Key_F5)
+    finish(win, qloop, started[1])
+    win.context.undo_stack.setClean()
+    win.close()
