@@ -9,7 +9,11 @@ the table and kept out of the profile until it is fixed.
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from runtime.model.assertions import ASSERTION_KINDS, ASSERTION_OPS, Assertion
+
+RECORD_TIMEOUT = 120.0
 
 COLUMNS = ("Kind", "State", "Path", "Op", "Value", "Count")
 
@@ -58,6 +64,14 @@ class AssertionsEditor(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.add_button = QPushButton("+ Add assertion")
         self.remove_button = QPushButton("Remove")
+        self.record_button = QPushButton("Record observed outcome")
+        self.record_button.setObjectName("RecordObserved")
+        self.record_button.setToolTip("Run this profile now and replace the rows with its "
+                                      "status, the Success/Failure states it reached or not, "
+                                      "and its retries")
+        self.record_button.hide()
+        #: Runs the profile and returns the observed assertions (set by the profile editor).
+        self.recorder: Callable[[], list[dict[str, Any]] | None] | None = None
         self.message = QLabel()
         self.message.setObjectName("AssertionsError")
         self.message.setWordWrap(True)
@@ -69,6 +83,7 @@ class AssertionsEditor(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.record_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
@@ -80,6 +95,7 @@ class AssertionsEditor(QWidget):
         self.add_button.clicked.connect(lambda: self.add_row({"kind": "status",
                                                               "value": "success"}))
         self.remove_button.clicked.connect(self.remove_current)
+        self.record_button.clicked.connect(self.record)
         self.table.itemChanged.connect(lambda _item: self._emit())
 
     def load(self, assertions: list[dict[str, Any]], states: list[str]) -> None:
@@ -90,6 +106,21 @@ class AssertionsEditor(QWidget):
             self.add_row(data, emit=False)
         self._loading = False
         self.validate()
+
+    def set_recorder(self, recorder: Callable[[], list[dict[str, Any]] | None]) -> None:
+        self.recorder = recorder
+        self.record_button.show()
+
+    def record(self) -> bool:
+        """Replace the rows with the observed outcome of a run of the profile."""
+        if self.recorder is None:
+            return False
+        rows = self.recorder()
+        if rows is None:
+            return False
+        self.load(rows, self.states)
+        self._emit()
+        return True
 
     def add_row(self, data: dict[str, Any], *, emit: bool = True) -> None:
         loading, self._loading = self._loading, True
@@ -157,3 +188,28 @@ class AssertionsEditor(QWidget):
             return
         good, _errors = self.validate()
         self.changed.emit(good)
+
+
+def record_observed(context: Any, profile: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Run a profile (as edited, not yet saved) of the open playbook now, on its own event
+    loop in a worker thread, and return the assertions its run satisfies (None, with a status
+    message, when it cannot run)."""
+    from runtime.engine import PlaybookInvalid
+    from runtime.model import RunProfile
+    from runtime.testing.observe import record_profile
+
+    document = context.document
+    try:
+        model = RunProfile.model_validate({**profile, "assertions": []})
+    except ValidationError as exc:
+        context.statusMessage.emit(f"The profile is not valid yet: {exc.errors()[0]['msg']}")
+        return None
+    source = Path(document.path).resolve() if document.path else None
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(asyncio.run, record_profile(document.doc, source, model))
+        try:
+            found = future.result(timeout=RECORD_TIMEOUT)
+        except (PlaybookInvalid, RuntimeError, TimeoutError) as exc:
+            context.statusMessage.emit(f"Cannot record the outcome: {exc}")
+            return None
+    return [a.to_data() for a in found]

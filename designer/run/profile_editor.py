@@ -319,11 +319,12 @@ class ProfileEditor(QTabWidget):
         self.addTab(self.payload, "Trigger payload")
         self.addTab(fixtures, "Tenant fixtures")
         self.addTab(self.mocks, "Mocks")
-        from designer.run.assertions_editor import AssertionsEditor
+        from designer.run.assertions_editor import AssertionsEditor, record_observed
 
         self.assertions = AssertionsEditor()
         self.addTab(self.assertions, "Assertions")
         self.assertions.changed.connect(lambda rows: self._set("assertions", rows or None))
+        self.assertions.set_recorder(lambda: record_observed(self.context, self.profile))
         self.description.textEdited.connect(lambda t: self._set("description", t))
         self.target.activated.connect(lambda _i: self._set("target", self.target.currentData()))
         self.level.activated.connect(lambda _i: self._set("log_level", self.level.currentData()))

@@ -129,3 +129,27 @@ def test_profiles_dialog_edits_assertions(qtbot, qloop, store) -> None:
     dialog.close()
     win.context.undo_stack.setClean()
     win.close()
+
+
+def test_record_observed_outcome_as_assertions(qtbot, qloop, store) -> None:
+    from designer.run.profiles import ProfilesDialog
+
+    win = open_window(qtbot, qloop, store, example("suspicious-logon-triage"))
+    dialog = ProfilesDialog(win.context, win)
+    qtbot.addWidget(dialog)
+    names = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    dialog.list.setCurrentRow(names.index("Offline host"))
+    editor = dialog.editor.assertions
+    assert not editor.record_button.isHidden()
+    editor.record_button.click()
+    rows = [editor.row_data(r) for r in range(editor.table.rowCount())]
+    assert rows[0] == {"kind": "status", "value": "partial"}
+    assert {"kind": "reached", "state": "Contained"} in rows
+    assert {"kind": "not_reached", "state": "Benign"} in rows
+    assert {"kind": "retries", "state": "Warn user", "count": 2} in rows
+    assert dialog.save()
+    saved = win.context.document.doc.profile("Offline host").assertions
+    assert [a.to_data() for a in saved] == rows
+    dialog.close()
+    win.context.undo_stack.setClean()
+    win.close()

@@ -307,3 +307,24 @@ def test_try_one_state_alone_with_the_tenant_a_mock_and_a_bad_input() -> None:
     assert "entity_name" in (bad.message or "")
     with pytest.raises(KeyError):
         asyncio.run(try_state(playbook, "Nope", {}))
+
+
+def test_observed_assertions_pin_the_run_and_hold() -> None:
+    from runtime.loader import load_playbook
+    from runtime.testing.observe import record_profile
+
+    path = REPO / "resources/examples/suspicious-logon-triage.playbook.json"
+    doc = load_playbook(path).document
+    profile = doc.profile("Offline host")
+    found = asyncio.run(record_profile(doc, path, profile))
+    labels = [a.label() for a in found]
+    assert labels[0] == "status equals partial"
+    assert "reached Contained" in labels and "not reached Benign" in labels
+    assert "retries of Stop suspicious process equal 2" in labels
+    # The recorded assertions hold when the profile runs as a test case.
+    pinned = doc.model_copy(update={"run_profiles": [
+        profile.model_copy(update={"assertions": found})]})
+    from runtime.testing import run_document
+
+    suite = asyncio.run(run_document(pinned, path))
+    assert suite.passed and suite.cases[0].checked == len(found)
