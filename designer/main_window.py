@@ -283,6 +283,21 @@ class MainWindow(QMainWindow):
     def file_import(self) -> None:
         self.files.import_server()
 
+    def file_compare(self) -> None:
+        from designer.compare import compare_controller
+
+        compare_controller(self).choose()
+
+    def compare_next(self) -> None:
+        from designer.compare import compare_controller
+
+        compare_controller(self).step(1)
+
+    def compare_previous(self) -> None:
+        from designer.compare import compare_controller
+
+        compare_controller(self).step(-1)
+
     def file_export(self) -> None:
         self.files.export()
 
