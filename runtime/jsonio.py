@@ -11,6 +11,7 @@ key). Writing goes through :func:`dump_text` (stable key order, indent 2, traili
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -47,6 +48,19 @@ class _BadConstant(Exception):
         self.name = name
 
 
+class _BadNumber(Exception):
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+
+
+#: Python refuses to convert longer integer literals (``sys.get_int_max_str_digits``); a
+#: playbook has no use for them, so they are refused at load with the place named.
+MAX_INT_DIGITS = 4300
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -60,6 +74,52 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _refuse_constant(name: str) -> Any:
     raise _BadConstant(name)
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _BadNumber(text, f"an integer of {len(text.lstrip('-')):,} digits is too long "
+                               f"(the limit is {MAX_INT_DIGITS:,})")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_INT_DIGITS:
+        raise _BadNumber(text, f"a number of {len(text):,} characters is too long "
+                               f"(the limit is {MAX_INT_DIGITS:,})")
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise _BadNumber(text, f"{text[:40]} is out of range (not a finite number)")
+    return value
+
+
+def _locate_number(text: str, number: str) -> str:
+    """Where the number literal ``number`` first occurs outside a string."""
+    blanked = _TEXT_STRING_RE.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', text)
+    match = re.search(r"(?<![\w.+\-])" + re.escape(number) + r"(?![\w.])", blanked)
+    return " at " + _line_col(text, match.start()) if match else ""
+
+
+def find_lone_surrogate(value: Any, parts: tuple[str | int, ...] = ()) -> str | None:
+    """The JSON pointer of the first string (or key) holding a lone UTF-16 surrogate."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, parts)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return iter_json_pointer(where) or "/"
+        elif isinstance(item, dict):
+            for key, inner in reversed(list(item.items())):
+                if _LONE_SURROGATE.search(str(key)):
+                    return iter_json_pointer((*where, _printable(str(key))))
+                stack.append((inner, (*where, str(key))))
+        elif isinstance(item, list):
+            stack.extend((inner, (*where, i)) for i, inner in reversed(list(enumerate(item))))
+    return None
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _line_col(text: str, index: int) -> str:
@@ -154,7 +214,7 @@ def loads_bounded(
     Raises:
         JsonInputError: For anything that is not acceptable JSON, with the place named.
     """
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     if len(data) > max_bytes:
         raise JsonInputError(
             f"the file is {len(data):,} bytes; the limit is {max_bytes:,} bytes", source=source
@@ -168,7 +228,11 @@ def loads_bounded(
             f"nesting is {depth} levels deep; the limit is {max_depth}", source=source
         )
     try:
-        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant)
+        value = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant,
+                           parse_int=_parse_int, parse_float=_parse_float)
+    except _BadNumber as exc:
+        where = _locate_number(text, exc.text)
+        raise JsonInputError(f"{exc.reason}{where}", source=source) from None
     except _DuplicateKey as exc:
         where = _locate_duplicate(text, exc.key)
         raise JsonInputError(f"duplicate key {json.dumps(exc.key)}{where}", source=source) from None
@@ -183,6 +247,13 @@ def loads_bounded(
         ) from None
     except RecursionError:
         raise JsonInputError("nesting is too deep", source=source) from None
+    if _SURROGATE_ESCAPE.search(text) or _LONE_SURROGATE.search(text):
+        pointer = find_lone_surrogate(value)
+        if pointer is not None:
+            raise JsonInputError(
+                f"{pointer}: a lone UTF-16 surrogate (\\ud800-\\udfff) is not text; "
+                "use the pair of a whole character", source=source)
+    return value
 
 
 def read_json_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:

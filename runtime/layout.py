@@ -79,6 +79,8 @@ def _acyclic_edges(graph: nx.DiGraph, roots: list[str]) -> list[tuple[str, str]]
                 state[node] = 2
                 stack.pop()
                 continue
+            if child == node:  # a self-loop (``next`` naming itself) has no layer to span
+                continue
             mark = state.get(child)
             if mark == 1:
                 edges.append((child, node))

@@ -27,11 +27,13 @@ RULES.update(DATAFLOW_RULES)
 
 def reads_of(state: Any) -> Iterator[tuple[str, str]]:
     """``(field path, $.path)`` for every path a state reads from its selected input."""
-    for key, value in (getattr(state, "parameters", None) or {}).items():
+    params = getattr(state, "parameters", None)  # a non-task state may carry any extra value
+    for key, value in (params.items() if isinstance(params, dict) else ()):
         kind, payload = classify_value(value)
         if kind == "dynamic":
             yield f"parameters.{key}", payload
-    for index, cond in enumerate(getattr(state, "conditions", None) or []):
+    conditions = getattr(state, "conditions", None) if state.type == "branch" else None
+    for index, cond in enumerate(conditions or []):
         try:
             paths = compile_condition(cond.condition).paths
         except ExpressionError:

@@ -86,13 +86,16 @@ def state_fields(state: AnyState) -> dict[str, Any]:
                 out[f"parameters.{name}"] = item
         elif key in ("conditions", "paths", "on_error") and isinstance(value, list):
             for index, item in enumerate(value):
+                if not isinstance(item, dict):  # an unknown key's value on another type
+                    out[f"{key}[{index}]"] = item
+                    continue
                 rest = {k: v for k, v in item.items() if k not in ("next", "root", "fallback")}
                 if key == "on_error":
                     out[f"on_error[{index}]"] = rest
                 else:
                     for sub, v in rest.items():
                         out[f"{key}[{index}].{sub}"] = v
-                if key == "on_error" and "fallback" in item:
+                if key == "on_error" and isinstance(item.get("fallback"), dict):
                     extra = {k: v for k, v in item["fallback"].items() if k != "next"}
                     if extra:
                         out[f"on_error[{index}].fallback"] = extra

@@ -68,7 +68,7 @@ class _State(_Model):
     def targets(self) -> Iterator[tuple[str, str]]:
         """Yield ``(field_path, target)`` for every edge this state holds (``End`` included)."""
         nxt = getattr(self, "next", None)
-        if nxt is not None:
+        if isinstance(nxt, str):  # a terminal state keeps an unknown ``next`` as extra data
             yield "next", nxt
 
     def flow_targets(self) -> Iterator[tuple[str, str]]:

@@ -44,10 +44,17 @@ def check_state(name: str, state: AnyState, catalog: Catalog) -> Iterator[Proble
     if isinstance(state, ActionState) and entry is None:
         shown = state.action or "(none)"
         yield problem("action.unknown", name, "action", f"unknown action {shown!r}")
+    checked = False
     if entry is not None:
         yield from _check_fields(name, state, entry)
         if state.type in ON_ERROR_TYPES and entry.parameters.get("properties"):
+            checked = True
             yield from check_parameters(name, fields.get("parameters") or {}, entry)
+    if state.type in ON_ERROR_TYPES and not checked:
+        yield from _check_free_parameters(name, fields.get("parameters"))
+    if state.type in ON_ERROR_TYPES:
+        for key in ("result_selector", "error_selector"):
+            yield from _check_selector(name, key, fields.get(key))
     yield from _check_paths(name, state)
     if isinstance(state, BranchState):
         yield from _check_conditions(name, state)
@@ -113,6 +120,39 @@ def check_parameters(
             "schema.parameter"
         )
         yield problem(rule, name, f"parameters.{key}", message)
+
+
+def _check_free_parameters(name: str, params: Any) -> Iterator[Problem]:
+    """Parameters with no catalog schema (Functions, Circuits): dynamic values must parse."""
+    if not isinstance(params, dict):
+        return
+    for key, value in params.items():
+        kind, payload = classify_value(value)
+        if kind != "dynamic":
+            continue
+        try:
+            compile_path(payload)
+        except PathSyntaxError as exc:
+            yield problem(
+                "schema.dynamic-path", name, f"parameters.{key}",
+                f"$.{key}: invalid dynamic value: {exc.reason} (character {exc.position + 1})",
+            )
+
+
+def _check_selector(name: str, field: str, value: Any, where: str = "") -> Iterator[Problem]:
+    """A result or error selector: a path, or an object whose ``$``-values are paths."""
+    place = f"{field}{where}"
+    if isinstance(value, str):
+        try:
+            compile_path(value)
+        except PathSyntaxError as exc:
+            yield problem("path.syntax", name, place, f"{place}: {exc}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict) or (
+                isinstance(item, str) and classify_value(item)[0] == "dynamic"
+            ):
+                yield from _check_selector(name, field, item, f"{where}.{key}")
 
 
 def _check_secret(name: str, key: str, value: Any) -> Iterator[Problem]:
