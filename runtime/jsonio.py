@@ -398,6 +398,35 @@ def sweep_temp_files(folder: str | Path) -> int:
     return removed
 
 
+_ERRNO_TEXT = {
+    "ENOSPC": "the disk is full",
+    "EDQUOT": "the disk quota is exceeded",
+    "EROFS": "the folder is on a read-only file system",
+    "EACCES": "permission denied (the folder or file is not writable)",
+    "EPERM": "permission denied (the folder or file is not writable)",
+    "ENOENT": "the folder does not exist",
+    "ENOTDIR": "a part of the path is a file, not a folder",
+    "EEXIST": "a part of the path is a file, not a folder",
+    "EISDIR": "this is a folder, not a file",
+    "ENAMETOOLONG": "the file name is too long",
+    "EFBIG": "the file is too large for this file system",
+    "EIO": "an input/output error on the disk",
+    "EMFILE": "too many open files",
+}
+
+
+def describe_os_error(exc: BaseException) -> str:
+    """A sentence for a person from an OSError: its errno mapped, never "Unknown error"."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    name = errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    if name in _ERRNO_TEXT:
+        return _ERRNO_TEXT[name]
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text if "unknown error" not in text.lower() else f"{text} ({name or code})"
+
+
 def iter_json_pointer(parts: Iterable[str | int]) -> str:
     """Format path parts as a JSON pointer (``/definition/Get Alerts/parameters/limit``)."""
     out = []

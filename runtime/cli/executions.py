@@ -8,7 +8,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from runtime.cli.common import EXIT_ERRORS, EXIT_OK, CliError, fmt_time, open_store, out
+from runtime.cli.common import (
+    EXIT_ERRORS,
+    EXIT_INPUT,
+    EXIT_OK,
+    CliError,
+    fmt_time,
+    open_store,
+    out,
+)
+from runtime.jsonio import describe_os_error
 
 
 def _get(store: Any, execution_id: str) -> Any:
@@ -121,7 +130,12 @@ def cmd_logs(args: argparse.Namespace) -> int:
     with open_store(args.history) as store:
         r = _get(store, args.id)
         if args.csv:
-            count = write_logs_csv(store, r.id, Path(args.csv), state=args.step, search=args.search)
+            try:
+                count = write_logs_csv(store, r.id, Path(args.csv), state=args.step,
+                                       search=args.search)
+            except OSError as exc:
+                raise CliError(f"{args.csv}: cannot write the CSV: {describe_os_error(exc)}",
+                               EXIT_INPUT) from None
             out(f"wrote {count} log lines to {args.csv}")
             return EXIT_OK
         rows = store.logs(r.id, state=args.step, search=args.search)
@@ -136,7 +150,11 @@ def cmd_os_logs(args: argparse.Namespace) -> int:
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
-        count = write_os_logs_zip(store, r.id, Path(args.zip))
+        try:
+            count = write_os_logs_zip(store, r.id, Path(args.zip))
+        except OSError as exc:
+            raise CliError(f"{args.zip}: cannot write the ZIP: {describe_os_error(exc)}",
+                           EXIT_INPUT) from None
     out(f"wrote {args.zip}: {count} step archive(s)")
     return EXIT_OK
 

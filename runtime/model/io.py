@@ -22,7 +22,7 @@ from runtime.jsonio import (
 )
 from runtime.model.document import PlaybookDocument
 from runtime.model.migrations import MigrationError, migrate
-from runtime.model.states import STATE_TYPES
+from runtime.model.states import STATE_TYPES, UNKNOWN_TAG
 
 MAX_STATES_LOADABLE = 20_000
 
@@ -33,7 +33,7 @@ class DocumentError(ValueError):
 
 def _pointer(loc: tuple[Any, ...]) -> str:
     parts = list(loc)
-    if len(parts) >= 3 and parts[0] == "definition" and parts[2] in STATE_TYPES:
+    if len(parts) >= 3 and parts[0] == "definition" and parts[2] in (*STATE_TYPES, UNKNOWN_TAG):
         del parts[2]
     return iter_json_pointer(parts) or "/"
 
@@ -43,8 +43,8 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
         return f"{tag!r} is not a state type (expected one of {', '.join(STATE_TYPES)})"
-    if kind == "union_tag_not_found":
-        return "a state needs a 'type' (one of " + ", ".join(STATE_TYPES) + ")"
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return "a state needs a 'type' (text, one of " + ", ".join(STATE_TYPES) + ")"
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 END = "End"
 STATE_TYPES = (
@@ -171,15 +171,42 @@ class ActionState(_TaskState):
     action: str | None = None
 
 
+class UnknownState(_State):
+    """A state whose ``type`` this build does not know (a newer server, a typo).
+
+    It loads so that the playbook opens for repair: every field is kept as it came (``extra``)
+    and written back unchanged; validation reports it (``state.unknown-type``), so it cannot
+    be run or exported until it is fixed or removed.
+    """
+
+    type: str
+
+
+UNKNOWN_TAG = "unknown"
+
+
+def _state_tag(value: Any) -> str | None:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    if kind in STATE_TYPES:
+        return str(kind)
+    if isinstance(value, UnknownState) or isinstance(kind, str):
+        return UNKNOWN_TAG
+    return None  # no type, or one that is not text: a load error naming the state
+
+
 State = Annotated[
-    PassState | WaitState | BranchState | ParallelState | BatchState | SuccessState
-    | FailureState | FunctionState | CircuitState | ActionState,
-    Field(discriminator="type"),
+    Annotated[PassState, Tag("pass")] | Annotated[WaitState, Tag("wait")]
+    | Annotated[BranchState, Tag("branch")] | Annotated[ParallelState, Tag("parallel")]
+    | Annotated[BatchState, Tag("batch")] | Annotated[SuccessState, Tag("success")]
+    | Annotated[FailureState, Tag("failure")] | Annotated[FunctionState, Tag("function")]
+    | Annotated[CircuitState, Tag("circuit")] | Annotated[ActionState, Tag("action")]
+    | Annotated[UnknownState, Tag(UNKNOWN_TAG)],
+    Discriminator(_state_tag),
 ]
 
 AnyState = (
     PassState | WaitState | BranchState | ParallelState | BatchState | SuccessState
-    | FailureState | FunctionState | CircuitState | ActionState
+    | FailureState | FunctionState | CircuitState | ActionState | UnknownState
 )
 
 # Key order of a state when written, so that files diff well; unknown keys follow in the order

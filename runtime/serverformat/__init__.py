@@ -19,7 +19,7 @@ from typing import Any
 from runtime.layout import layout_definition
 from runtime.model.document import Layout, PlaybookDocument, Point
 from runtime.model.io import DocumentError, document_from_data
-from runtime.model.states import END
+from runtime.model.states import END, CircuitState, FunctionState, UnknownState
 from runtime.serverformat import camel, snake
 
 DIALECTS = {"snake": snake, "camel": camel}
@@ -97,11 +97,11 @@ def manifest(doc: PlaybookDocument) -> dict[str, Any]:
     """What the playbook needs on the server: custom functions and sub-playbooks."""
     functions = sorted({
         str(s.function_id) for s in doc.definition.values()
-        if s.type == "function" and getattr(s, "function_id", None)
+        if isinstance(s, FunctionState) and s.function_id
     })
     circuits = sorted({
         str(s.circuit_id) for s in doc.definition.values()
-        if s.type == "circuit" and getattr(s, "circuit_id", None)
+        if isinstance(s, CircuitState) and s.circuit_id
     })
     return {"playbook": doc.name, "functions": functions, "circuits": circuits}
 
@@ -123,28 +123,42 @@ def export_playbook(
     return ExportResult(definition, manifest(doc), dialect)
 
 
-def _infer_start(states: dict[str, dict[str, Any]]) -> str:
-    marked = [n for n, s in states.items() if s.get("start") is True]
+def _infer_start(doc: PlaybookDocument) -> tuple[str | None, str | None]:
+    """The start to lay out from, and a note when it is not one marked state.
+
+    Several marked states, or none marked and no single state that no other state names, are
+    kept as they are (the playbook opens for repair and validation reports ``start.multiple``
+    or ``start.missing``); the note says what was found.
+    """
+    marked = [n for n, s in doc.definition.items() if s.start]
     if len(marked) == 1:
-        return marked[0]
+        return marked[0], None
     if len(marked) > 1:
-        raise ImportError_(f"several states are marked start: {', '.join(marked)}")
+        return marked[0], (
+            f"several states are marked start: {', '.join(marked)}; untick all but one"
+        )
     named: set[str] = set()
-    doc = document_from_data({"name": "import", "definition": states})
     for state in doc.definition.values():
         named.update(t for _, t in state.targets() if t != END)
-    candidates = [n for n in states if n not in named]
+    candidates = [n for n in doc.definition if n not in named]
     if len(candidates) != 1:
         listed = ", ".join(candidates) if candidates else "none"
-        raise ImportError_(
-            "no state is marked start and the start cannot be inferred: states that no other "
-            f"state names: {listed}"
+        return None, (
+            "no state is marked start and the start cannot be inferred (states that no other "
+            f"state names: {listed}); mark one as start"
         )
-    return candidates[0]
+    doc.definition[candidates[0]].start = True
+    return candidates[0], None
 
 
 def import_definition(data: Any, *, name: str = "Imported playbook") -> ImportResult:
-    """Import a server definition (either dialect) as a native document with a layout."""
+    """Import a server definition (either dialect) as a native document with a layout.
+
+    A definition with problems a person can fix in the designer (several or no start, unknown
+    state types, transitions to missing states) imports: the problems are left for validation
+    to report, and the notes say what import found. Only data that is not a definition at all,
+    or whose known fields have the wrong JSON type, raises :class:`ImportError_`.
+    """
     if not looks_like_server_definition(data):
         raise ImportError_(
             "/: a server definition is one JSON object keyed by state name, each state an "
@@ -154,14 +168,19 @@ def import_definition(data: Any, *, name: str = "Imported playbook") -> ImportRe
     module = DIALECTS[dialect]
     states = {state_name: module.import_state(s) for state_name, s in data.items()}
     try:
-        start = _infer_start(states)
-        states[start] = {"start": True, **{k: v for k, v in states[start].items() if k != "start"}}
         doc = document_from_data({"name": name, "definition": states})
     except DocumentError as exc:
         raise ImportError_(str(exc)) from None
+    notes = [f"dialect: {dialect} ({reason})"]
+    start, note = _infer_start(doc)
+    if note:
+        notes.append(note)
+    unknown = [n for n, s in doc.definition.items() if isinstance(s, UnknownState)]
+    if unknown:
+        notes.append(f"unknown state type(s), kept unchanged: {', '.join(unknown)}")
     result = layout_definition(doc.definition, start)
     doc.layout = Layout(positions={n: Point(x=x, y=y) for n, (x, y) in result.positions.items()})
-    return ImportResult(doc, dialect, [f"dialect: {dialect} ({reason})"])
+    return ImportResult(doc, dialect, notes)
 
 
 __all__ = [

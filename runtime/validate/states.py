@@ -18,14 +18,16 @@ from runtime.model.states import (
     DATA_PATH_FIELDS,
     ERROR_TYPES,
     ON_ERROR_TYPES,
+    STATE_TYPES,
     ActionState,
     AnyState,
     BatchState,
     BranchState,
     ParallelState,
+    UnknownState,
 )
 from runtime.paths import PathSyntaxError, classify_value, compile_path
-from runtime.validate.problems import Problem, problem
+from runtime.validate.problems import RULES, Problem, Severity, problem
 
 _PATH_FIELDS = tuple(f for f in DATA_PATH_FIELDS if f not in ("result_selector", "error_selector"))
 _PATH_FIELDS_BATCH = (*_PATH_FIELDS, "collection_path")
@@ -37,8 +39,21 @@ _SECRET_VALUE = re.compile(
 )
 
 
+STATE_RULES: dict[str, tuple[Severity, str]] = {
+    "state.unknown-type": ("error", "every state's type is one this build knows (kept as is)"),
+}
+RULES.update(STATE_RULES)
+
+
 def check_state(name: str, state: AnyState, catalog: Catalog) -> Iterator[Problem]:
     """Every per-state problem of one state."""
+    if isinstance(state, UnknownState):
+        yield problem(
+            "state.unknown-type", name, "type",
+            f"{state.type!r} is not a state type this build knows ({', '.join(STATE_TYPES)}); "
+            "its fields are kept unchanged: change the type or replace the state",
+        )
+        return
     fields = state.__dict__
     entry = catalog.for_state(state.type, fields.get("action"))
     if isinstance(state, ActionState) and entry is None:

@@ -257,15 +257,35 @@ def test_import_accepts_a_native_document(capsys: pytest.CaptureFixture[str], go
     assert out == good.read_text(encoding="utf-8")
 
 
-def test_import_of_an_ambiguous_start_is_exit_3(
+def test_import_of_an_ambiguous_start_opens_for_repair(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     server = write_json(tmp_path / "two.json", {
         "A": {"type": "pass", "next": "C"}, "B": {"type": "pass", "next": "C"},
         "C": {"type": "success"}})
     code, out, err = run(capsys, "import", str(server))
-    assert code == 3 and out == ""
-    assert err.count("\n") == 1 and "A, B" in err
+    assert code == 0 and json.loads(out)["definition"]["C"] == {"type": "success"}
+    assert "start cannot be inferred" in err and "A, B" in err
+
+
+@pytest.mark.parametrize(("definition", "rule"), [
+    ({"A": {"start": True, "type": "pass", "next": "B"},
+      "B": {"start": True, "type": "success"}}, "start.multiple"),
+    ({"A": {"type": "pass", "next": "B"}, "B": {"type": "pass", "next": "A"}}, "start.missing"),
+    ({"A": {"start": True, "type": "teleport", "next": "B"}, "B": {"type": "success"}},
+     "state.unknown-type"),
+    ({"A": {"start": True, "type": "pass", "next": "Nowhere"}, "B": {"type": "success"}},
+     "target.missing"),
+])
+def test_broken_server_files_validate_with_rule_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, definition: dict[str, Any], rule: str
+) -> None:
+    server = write_json(tmp_path / "broken.json", definition)
+    code, out, _ = run(capsys, "validate", "--format", "json", str(server))
+    assert code == EXIT_ERRORS
+    assert rule in {p["code"] for p in json.loads(out) if p["severity"] == "error"}
+    code, out, err = run(capsys, "import", str(server))
+    assert code == EXIT_OK and set(json.loads(out)["definition"]) == set(definition)
 
 
 # --- catalog ----------------------------------------------------------------------------------
@@ -326,9 +346,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, i
     add("empty-object.json", b"{}", 3, "no states")
     add("truncated.json", b'{"A": {"type": "pass"', 3, "invalid JSON at line 1")
     add("cycle.json", b'{"A": {"type": "pass", "next": "B"}, "B": {"type": "pass", "next": "A"}}',
-        3, "start cannot be inferred")
-    add("bad-type.json", b'{"A": {"start": true, "type": "teleport"}}', 3,
-        "'teleport' is not a state type")
+        1, "start.missing")
+    add("bad-type.json", b'{"A": {"start": true, "type": "teleport"}}', 1,
+        "state.unknown-type")
     add("future.json", b'{"format": "playbook-studio", "format_version": 99, "definition": {}}',
         3, "newer Playbook Studio")
     add("bad-field.json",
