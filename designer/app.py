@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.setDesktopFileName("playbook-studio")
     store = HistoryStore(args.history or default_history_path(), background=True)
     window = MainWindow(store)
+    from designer.crash import install as install_crash_reporter
+
+    install_crash_reporter(lambda: window)  # no exception is swallowed (designer/crash.py)
     restored = window.files.offer_recovery() if not args.screenshot else False
     if args.file and not restored:
         window.open_path(args.file)

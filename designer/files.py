@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from designer.crash import save_error_text
 from designer.document import EditableDocument
 from designer.recovery import RecoverySlot, discard_recovery, pending_recoveries
 from designer.trust import TrustBar, restricted
@@ -180,7 +181,7 @@ class FileController(QObject):
             write_atomic(target, text)
         except OSError as exc:
             self._own_write = False
-            self._warn("Cannot save", f"{target}: {exc.strerror or exc}")
+            self._warn("Cannot save", f"{target}: cannot save: {save_error_text(exc)}")
             return False
         if keep_trust and self.context.document.doc.functions:
             TrustStore().trust_digest(content_digest(text), target)
@@ -237,7 +238,7 @@ class FileController(QObject):
             try:
                 write_atomic(out, dump_text(data))
             except OSError as exc:
-                self._warn("Cannot export", f"{out}: {exc.strerror or exc}")
+                self._warn("Cannot export", f"{out}: cannot export: {save_error_text(exc)}")
                 return False
         needs = result.manifest
         summary = (f"Exported {len(result.definition)} states ({dialect}) to {target.name}.\n\n"
@@ -276,7 +277,7 @@ class FileController(QObject):
         try:
             self.slot.write(self.context.document.doc, self.path)
         except OSError as exc:
-            self.context.statusMessage.emit(f"Autosave failed: {exc}")
+            self.context.statusMessage.emit(f"Autosave failed: {save_error_text(exc)}")
             return False
         return True
 
