@@ -75,6 +75,8 @@ class NextSection(QWidget):
         if checked:
             patch, text = set_start(self.binding.context.document, self.binding.name)
             self.binding.push(patch, text)
+        else:  # "2 states are marked start" is fixed by unticking one of them
+            self.binding.set("start", None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -82,7 +84,6 @@ class NextSection(QWidget):
         self.target.set_targets(names, self.binding.get("next"), "Not set (ends the path)")
         is_start = bool(self.binding.get("start"))
         self.start.setChecked(is_start)
-        self.start.setEnabled(not is_start)
         self.refresh_messages()
 
     def refresh_messages(self) -> None:

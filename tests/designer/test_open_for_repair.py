@@ -1,0 +1,94 @@
+"""Broken server files open for repair: states on the canvas, problems listed, an unknown type
+kept as a marked card, and the Inspector's start checkbox can untick a second start."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from designer.main_window import MainWindow
+from runtime.history import HistoryStore
+from runtime.serverformat import export_playbook
+
+ODD = {"type": "quantum_wait", "qubits": [1, {"x": None}], "next": "Done",
+       "comment": "from a newer server"}
+BROKEN = {
+    "Get": {"start": True, "type": "action", "action": "get_alerts",
+            "parameters": {"limit": 5}, "next": "Odd"},
+    "Also start": {"start": True, "type": "pass", "next": "Gone"},
+    "Odd": ODD,
+    "Done": {"type": "success"},
+}
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    win = MainWindow(store)
+    win.setProperty("quiet", True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.context.undo_stack.setClean()
+    store.close()
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.server.json"
+    path.write_text(json.dumps(BROKEN), encoding="utf-8")
+    return path
+
+
+def test_a_broken_server_file_opens_with_its_problems(qtbot, window, broken: Path) -> None:
+    assert window.open_path(broken)
+    doc = window.context.document.doc
+    assert set(doc.definition) == set(BROKEN)
+    for name in BROKEN:
+        assert window.scene.item(name) is not None, name
+    qtbot.waitUntil(lambda: {"start.multiple", "target.missing", "state.unknown-type"}
+                    <= {p.code for p in window.context.problems})
+    tree = window.problems.tree
+    listed = {tree.topLevelItem(i).text(4) for i in range(tree.topLevelItemCount())}
+    assert {"start.multiple", "target.missing", "state.unknown-type"} <= listed
+    # The unknown card is marked, and its fields are kept for export unchanged.
+    assert window.scene.item("Odd").title == "Unknown type: quantum_wait"
+    assert export_playbook(doc, check=False).definition["Odd"] == ODD
+
+
+def _select(qtbot, window, name: str):
+    window.context.select([name])
+    page = window.inspector.current_page()
+    assert page is not None and page.binding.name == name
+    window.inspector_dock.show()
+    return page
+
+
+def test_the_start_checkbox_unticks_a_second_start(qtbot, window, broken: Path) -> None:
+    window.open_path(broken)
+    page = _select(qtbot, window, "Also start")
+    section = next(s for s in page.sections if hasattr(s, "start"))
+    box = section.start
+    assert box.isChecked() and box.isEnabled()
+    qtbot.waitUntil(box.isVisible)
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    qtbot.waitUntil(lambda: not window.context.document.doc.state("Also start").start)
+    assert window.context.document.doc.state("Get").start
+    qtbot.waitUntil(lambda: "start.multiple" not in {p.code for p in window.context.problems})
+    assert not box.isChecked() and box.isEnabled()
+    # Ticking it again makes it the only start (undoable like any edit).
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    qtbot.waitUntil(lambda: window.context.document.doc.state("Also start").start)
+    assert not window.context.document.doc.state("Get").start
+
+
+def test_the_unknown_state_shows_in_the_inspector(qtbot, window, broken: Path) -> None:
+    window.open_path(broken)
+    page = _select(qtbot, window, "Odd")
+    assert page is not None
+    window.context.undo_stack.setClean()
