@@ -11,7 +11,8 @@ critical/fatal Qt message:
 
 Nothing here touches the document: it stays open, unchanged, and can still be saved.
 :func:`save_error_text` turns an ``OSError`` from a save into a sentence ("the disk is full")
-instead of the platform's "Unknown error".
+instead of the platform's "Unknown error"; :func:`confirm_secret_export` asks before an export
+writes secret-looking literals.
 """
 
 from __future__ import annotations
@@ -61,6 +62,24 @@ def log_path() -> Path:
 def save_error_text(exc: BaseException) -> str:
     """A person's sentence for a failed save: "the disk is full", "permission denied", ..."""
     return describe_os_error(exc)
+
+
+def confirm_secret_export(parent: QWidget | None, problems: list[Any]) -> bool:
+    """Ask before an export writes secret-looking literals (``secret.literal``): list them,
+    default No. True when there are none or the author confirms."""
+    if not problems:
+        return True
+    from PySide6.QtWidgets import QMessageBox
+
+    listing = "\n".join(f"• {p.state or '(playbook)'} · {p.path}" for p in problems[:20])
+    more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+    answer = QMessageBox.question(
+        parent, "Export secrets?",
+        f"{len(problems)} literal(s) look like secrets and would be written to the server "
+        f"file:\n\n{listing}{more}\n\nPass them as dynamic values instead. Export anyway?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return bool(answer == QMessageBox.StandardButton.Yes)
 
 
 def write_log(text: str) -> Path | None:

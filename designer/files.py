@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from designer.crash import save_error_text
+from designer.crash import confirm_secret_export, save_error_text
 from designer.document import EditableDocument
 from designer.recovery import RecoverySlot, discard_recovery, pending_recoveries
 from designer.trust import TrustBar, restricted
@@ -25,6 +25,7 @@ from runtime.loader import PlaybookLoadError, load_playbook
 from runtime.model import PlaybookDocument, dumps_document
 from runtime.sandbox.trust import TrustStore, content_digest
 from runtime.serverformat import ExportRefused, export_playbook
+from runtime.validate.secrets import definition_secrets
 
 if TYPE_CHECKING:
     from designer.context import DesignerContext
@@ -213,6 +214,9 @@ class FileController(QObject):
             more = f"\n… and {len(exc.problems) - 30} more" if len(exc.problems) > 30 else ""
             self._warn("Export refused",
                        f"Fix these validation errors before exporting:\n\n{listing}{more}")
+            return False
+        secrets = definition_secrets(self.context.document.doc.definition)
+        if not confirm_secret_export(self.window, secrets):  # designer/crash.py
             return False
         if dialect is None:
             label, ok = QInputDialog.getItem(

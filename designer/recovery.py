@@ -72,6 +72,11 @@ class RecoverySlot:
         info = {"original": str(original) if original else None, "saved_at": time.time(),
                 "name": doc.name, "pid": os.getpid()}
         write_atomic(self.meta, dump_text(info))
+        for written in (self.file, self.meta):  # run data: 0600 like the history database
+            try:
+                os.chmod(written, 0o600)
+            except OSError:
+                pass
 
     def discard(self) -> None:
         for path in (self.file, self.meta):

@@ -62,6 +62,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         for p in exc.problems:
             err(f"  {p}")
         return EXIT_ERRORS
+    from runtime.validate.secrets import definition_secrets
+
+    secrets = definition_secrets(loaded.document.definition)
+    if secrets and not args.allow_secrets:
+        err(f"{args.file}: export refused: {len(secrets)} secret-looking literal(s) would be "
+            "written to the server file (pass them as dynamic values, or use --allow-secrets):")
+        for p in secrets:
+            err(f"  {p}")
+        return EXIT_ERRORS
+    for p in secrets:
+        err(f"{args.file}: exported with --allow-secrets: {p}")
     write_output(dump_text(result.definition), args.output)
     if args.output:
         manifest_path = Path(args.output).with_suffix(".requirements.json")
@@ -135,6 +146,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dialect", choices=("snake", "camel"), default="snake")
     p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--allow-secrets", action="store_true",
+                   help="export even when literals look like secrets (they are listed)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="turn a server definition into a native document")

@@ -88,8 +88,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     header = [("SESSION", r.id), ("STATUS", r.status), ("STARTED", fmt_time(r.started)),
               ("COMPLETED", fmt_time(r.completed)), ("PLAYBOOK", r.playbook),
               ("JOB SERVER", r.job_server), ("WORKER", r.worker), ("LOG LEVEL", r.log_level)]
+    hide = _Secrets(steps)
     if args.format == "json":
-        data = _record_json(r) | {"steps": [_step_dict(s) for s in steps]}
+        data = _record_json(r) | {"steps": [_step_dict(s, hide) for s in steps]}
         out(json.dumps(data, indent=2, default=str))
         return EXIT_OK
     for key, value in header:
@@ -102,26 +103,63 @@ def cmd_show(args: argparse.Namespace) -> int:
         where += f" #{s.iteration}" if s.iteration is not None else ""
         elapsed = (s.ended or s.started) - s.started
         out(f"{s.seq:5}  {s.status:8} {s.state}{where} ({s.type}) {elapsed:.2f} s"
-             + (f" — {s.error_code + ': ' if s.error_code else ''}{s.message}" if s.message else "")
+             + (f" — {s.error_code + ': ' if s.error_code else ''}{hide.text(s.message)}"
+                if s.message else "")
              + (f" → child {s.child_execution}" if s.child_execution else ""))
         if s.detail:
-            out(f"         detail: {s.detail}")
+            out(f"         detail: {hide.text(s.detail)}")
         if s.params_json is not None:
-            out(f"         params: {s.params_json[:400]}")
+            out(f"         params: {(hide.params(s.params_json) or '')[:400]}")
         if s.input_json is not None:
-            out(f"         input:  {s.input_json[:400]}")
+            out(f"         input:  {hide.text(s.input_json)[:400]}")
         if s.output_json is not None:
-            out(f"         output: {s.output_json[:400]}")
+            out(f"         output: {hide.text(s.output_json)[:400]}")
     if not r.records_io:
         out(f"\nInputs and outputs were not recorded: the log level was {r.log_level}; "
              "they are recorded at DEBUG or TRACE.")
     return EXIT_OK
 
 
-def _step_dict(step: Any) -> dict[str, Any]:
+def _step_dict(step: Any, hide: Any = None) -> dict[str, Any]:
     from runtime.history import STEP_COLUMNS
 
-    return {c: getattr(step, c) for c in STEP_COLUMNS}
+    row = {c: getattr(step, c) for c in STEP_COLUMNS}
+    return hide.step(row) if hide is not None else row
+
+
+class _Secrets:
+    """Masks the values of secret-named parameters (the catalog marks none secret, so the name
+    rule of :mod:`runtime.validate.secrets` decides), and those values wherever else they
+    show: step input/output, messages, log lines."""
+
+    def __init__(self, steps: list[Any]) -> None:
+        from runtime.validate.secrets import secret_values
+
+        self.values: set[str] = set()
+        for step in steps:
+            if getattr(step, "params_json", None):
+                try:
+                    self.values |= secret_values(json.loads(step.params_json))
+                except ValueError:
+                    continue
+
+    def text(self, text: Any) -> Any:
+        from runtime.validate.secrets import mask_text
+
+        return mask_text(text, self.values) if isinstance(text, str) and self.values else text
+
+    def params(self, params_json: str | None) -> str | None:
+        from runtime.validate.secrets import mask
+
+        if params_json is None:
+            return None
+        try:
+            return json.dumps(mask(json.loads(params_json)), ensure_ascii=False)
+        except ValueError:
+            return self.text(params_json)  # type: ignore[no-any-return]
+
+    def step(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {k: self.params(v) if k == "params_json" else self.text(v) for k, v in row.items()}
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
@@ -129,10 +167,11 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
     with open_store(args.history) as store:
         r = _get(store, args.id)
+        hide = _Secrets(store.steps(r.id))
         if args.csv:
             try:
                 count = write_logs_csv(store, r.id, Path(args.csv), state=args.step,
-                                       search=args.search)
+                                       search=args.search, redact=hide.text)
             except OSError as exc:
                 raise CliError(f"{args.csv}: cannot write the CSV: {describe_os_error(exc)}",
                                EXIT_INPUT) from None
@@ -140,8 +179,8 @@ def cmd_logs(args: argparse.Namespace) -> int:
             return EXIT_OK
         rows = store.logs(r.id, state=args.step, search=args.search)
     for row in rows:
-        out(f"{fmt_time(row.time)}  {row.level:5}  {row.message}"
-            + (f" (detail: {row.detail})" if row.detail else ""))
+        out(f"{fmt_time(row.time)}  {row.level:5}  {hide.text(row.message)}"
+            + (f" (detail: {hide.text(row.detail)})" if row.detail else ""))
     return EXIT_OK
 
 

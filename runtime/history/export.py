@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from itertools import groupby
@@ -64,6 +64,8 @@ def atomic_output(out: Path) -> Iterator[BinaryIO]:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
+        if hasattr(os, "fchmod"):  # run data: the user's own, 0600 like the history database
+            os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -103,6 +105,7 @@ def write_logs_csv(
     state: str | None = None,
     search: str | None = None,
     escape_formulas: bool = True,
+    redact: Callable[[str], str] | None = None,
 ) -> int:
     """Write an execution's App logs as CSV (UTF-8, RFC 4180 line ends).
 
@@ -115,6 +118,7 @@ def write_logs_csv(
         search: Only messages containing this text (the App Logs search bar).
         escape_formulas: Prefix ``'`` to state and message cells starting with
             ``= + - @``, tab or CR, so a spreadsheet shows them instead of running them.
+        redact: Applied to each message first (``executions logs`` masks secret values).
 
     Returns:
         Number of data rows written (the header excluded).
@@ -130,7 +134,8 @@ def write_logs_csv(
         writer = csv.writer(text)
         writer.writerow(CSV_HEADER)
         writer.writerows(
-            (iso_utc(line.time), line.level, clean(line.state), clean(line.message))
+            (iso_utc(line.time), line.level, clean(line.state),
+             clean(redact(line.message or "") if redact else line.message))
             for line in lines
         )
         text.flush()

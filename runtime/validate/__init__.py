@@ -16,6 +16,7 @@ from runtime.model.document import PlaybookDocument
 from runtime.model.states import AnyState, FunctionState
 from runtime.validate.graph import GRAPH_RULES, check_graph, check_wait_runtime
 from runtime.validate.problems import RULES, Problem, problem
+from runtime.validate.secrets import definition_secrets, document_secrets
 from runtime.validate.states import check_parameters, check_state
 
 RULES.update(GRAPH_RULES)
@@ -31,12 +32,14 @@ def validate_definition(
     for name, state in definition.items():
         problems.extend(check_state(name, state, catalog))
     problems.extend(check_graph(definition))
+    problems.extend(definition_secrets(definition))
     problems.sort(key=lambda p: p.severity != "error")
     return problems
 
 
 def _document_rules(doc: PlaybookDocument) -> Iterator[Problem]:
     yield from check_wait_runtime(doc.definition, float(doc.max_runtime))
+    yield from document_secrets(doc)
     for name, state in doc.definition.items():
         if isinstance(state, FunctionState) and state.function_id:
             source = doc.functions.get(state.function_id)

@@ -1,5 +1,5 @@
 """Per-state rules: parameters and fields against the catalog, paths, conditions, on_error,
-secrets.
+unknown types (secret-looking literals: :mod:`runtime.validate.secrets`).
 
 Parameters are checked with the catalog's compiled checkers (no jsonschema call per state).
 Dynamic values (``$.path``) are checked for JSONPath syntax only; their content is checked at
@@ -8,7 +8,6 @@ run time, once resolved. Literal ``$$text`` values are checked as ``$text``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,12 +30,6 @@ from runtime.validate.problems import RULES, Problem, Severity, problem
 
 _PATH_FIELDS = tuple(f for f in DATA_PATH_FIELDS if f not in ("result_selector", "error_selector"))
 _PATH_FIELDS_BATCH = (*_PATH_FIELDS, "collection_path")
-_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|api[_-]?key|auth|credential|private", re.I)
-_SECRET_VALUE = re.compile(
-    r"^(?:AKIA[0-9A-Z]{16}|(?:Bearer|Basic)\s+\S{8,}|gh[pousr]_[A-Za-z0-9]{30,}|"
-    r"xox[baprs]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----.*)$",
-    re.S,
-)
 
 
 STATE_RULES: dict[str, tuple[Severity, str]] = {
@@ -120,8 +113,7 @@ def check_parameters(
                     f"$.{key}: invalid dynamic value: {exc.reason} (character {exc.position + 1})",
                 )
         else:
-            literals[key] = payload
-            yield from _check_secret(name, key, payload)
+            literals[key] = payload  # secret-looking literals: runtime.validate.secrets
     checker = entry.parameter_checker
     for required in checker.required:
         if required not in present:
@@ -168,26 +160,6 @@ def _check_selector(name: str, field: str, value: Any, where: str = "") -> Itera
                 isinstance(item, str) and classify_value(item)[0] == "dynamic"
             ):
                 yield from _check_selector(name, field, item, f"{where}.{key}")
-
-
-def _check_secret(name: str, key: str, value: Any) -> Iterator[Problem]:
-    if isinstance(value, dict):
-        for inner, item in value.items():
-            if isinstance(item, str) and item and _SECRET_KEY.search(str(inner)):
-                yield problem(
-                    "secret.literal", name, f"parameters.{key}.{inner}",
-                    f"{key}.{inner} holds a literal that looks like a secret; pass it as a "
-                    "dynamic value instead, so it is not stored in the playbook",
-                )
-        return
-    if isinstance(value, str) and len(value) >= 8 and (
-        _SECRET_VALUE.match(value) or (_SECRET_KEY.search(key) and " " not in value)
-    ):
-        yield problem(
-            "secret.literal", name, f"parameters.{key}",
-            f"{key} holds a literal that looks like a secret; pass it as a dynamic value "
-            "instead, so it is not stored in the playbook",
-        )
 
 
 def _check_paths(name: str, state: AnyState) -> Iterator[Problem]:

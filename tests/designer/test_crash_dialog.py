@@ -132,3 +132,27 @@ def test_log_survives_an_unwritable_folder(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv(crash.LOGS_ENV, str(blocker / "logs"))
     assert crash.write_log("boom") is None
     assert not (blocker / "logs").exists()
+
+
+def test_gui_export_asks_before_writing_secrets(
+    qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designer.document import set_state_field
+
+    doc = window.context.document
+    name = next(n for n, s in doc.doc.definition.items() if s.type == "function")
+    patch, text = set_state_field(doc, name, "parameters.api_key", "abcd1234efgh")
+    window.context.push(patch, text)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent, _title, text, *_args):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    out = tmp_path / "server.json"
+    assert window.files.export("snake", out) is False and not out.exists()
+    assert f"{name} · parameters.api_key" in asked[-1]
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert window.files.export("snake", out) is True and out.exists()
