@@ -336,3 +336,39 @@ def test_arbitrary_input_only_raises_json_input_error(raw: bytes | str) -> None:
         loads_bounded(raw, max_depth=8)
     except JsonInputError:
         pass
+
+
+# --- numbers and text Python cannot carry through (issue 15) ----------------------------------
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"a": [1, ' + "7" * 4301 + "]}", "an integer of 4,301 digits is too long"),
+    ('{"a": -' + "7" * 5000 + "}", "an integer of 5,000 digits is too long"),
+    ('{"a":\n  1e999}', "1e999 is out of range (not a finite number) at line 2, column 3"),
+    ('{"a": -1E+400}', "-1E+400 is out of range"),
+    ('{"a": "x\\ud800"}', "/a: a lone UTF-16 surrogate"),
+    ('{"k\\udc00": 1}', "/k\\udc00: a lone UTF-16 surrogate"),
+    ('{"a": [{"b": ["ok", "\\udfff"]}]}', "/a/0/b/1: a lone UTF-16 surrogate"),
+])
+def test_values_python_cannot_carry_are_refused_with_the_place(text: str, words: str) -> None:
+    with pytest.raises(JsonInputError) as info:
+        loads_bounded(text, source="f.json")
+    assert words in str(info.value) and str(info.value).startswith("f.json: ")
+
+
+def test_limits_themselves_and_surrogate_pairs_are_fine() -> None:
+    assert loads_bounded('{"a": ' + "7" * 4300 + "}")["a"] > 0
+    assert loads_bounded('{"a": 1e308, "b": 1e-999}') == {"a": 1e308, "b": 0.0}
+    assert loads_bounded('{"a": "\\ud83d\\ude00"}') == {"a": "\U0001f600"}
+    with pytest.raises(JsonInputError, match="/a: a lone UTF-16 surrogate"):
+        loads_bounded('{"a": "\ud800"}')  # text (not bytes) holding a raw lone surrogate
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    (28, "the disk is full"), (30, "read-only"), (13, "permission denied"),
+    (2, "the folder does not exist"), (99999, "Unknown error 99999 (99999)"),
+])
+def test_describe_os_error(code: int, words: str) -> None:
+    from runtime.jsonio import describe_os_error
+
+    assert words in describe_os_error(OSError(code, f"Unknown error {code}"))

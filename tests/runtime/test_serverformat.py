@@ -498,3 +498,23 @@ def test_count_crossings() -> None:
     assert count_crossings(doc.definition, crossed) == 1
     laid = layout_definition(doc.definition, "S").positions
     assert count_crossings(doc.definition, laid) == 0
+
+
+def test_a_state_whose_next_names_itself_is_laid_out() -> None:
+    from runtime.layout import layout_definition
+
+    data = {"Loop": {"start": True, "type": "pass", "next": "Loop"},
+            "Other": {"type": "pass", "next": "Loop"}}
+    doc = import_definition(data).document
+    assert set(doc.layout.positions) == {"Loop", "Other"}
+    assert set(layout_definition(doc.definition, "Loop").positions) == {"Loop", "Other"}
+    assert "flow.self-next" in _codes(doc)
+
+
+def test_a_list_as_next_on_a_terminal_state_is_a_rule_not_a_crash() -> None:
+    data = {"Go": {"start": True, "type": "pass", "next": "Done"},
+            "Done": {"type": "success", "next": ["Go", "End"]}}
+    doc = import_definition(data).document
+    assert list(doc.state("Done").targets()) == []
+    assert "terminal.next" in _codes(doc)
+    assert doc.definition_dict()["Done"]["next"] == ["Go", "End"]  # kept for repair
