@@ -31,8 +31,10 @@ _ERROR_SHAPE = Shape.of_value(ERROR_SAMPLE)
 
 def segments_of(path: Any) -> Segments | None:
     """Normalised segments of a path text (None: unparsable; ``$`` / unset: the root)."""
-    if path in (None, "", "$"):
+    if path is None or path in ("", "$"):
         return ()
+    if not isinstance(path, str):  # an unknown key of another type, kept for repair
+        return None
     try:
         return normalise(compile_path(path).segments)
     except PathSyntaxError:
