@@ -138,7 +138,7 @@ def test_invalid_patch_is_refused_and_changes_nothing(examples_dir) -> None:
     events = []
     doc.subscribe(events.append)
     with pytest.raises(EditError):
-        doc.apply(Patch(states={"X": {"type": "nonsense"}}, positions={"X": (0, 0)}))
+        doc.apply(Patch(states={"X": {"type": ["nonsense"]}}, positions={"X": (0, 0)}))
     with pytest.raises(EditError):
         doc.apply(Patch(playbook={"log_level": "LOUD"}))
     assert doc.snapshot() == before and not events
