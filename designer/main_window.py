@@ -38,7 +38,12 @@ from designer.problems import ProblemsWidget, shown_counts
 from designer.run import SCREEN_DOCKS
 
 LAYOUT_VERSION = 3
-GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guide.md"
+
+
+def guide_path() -> Path:
+    """docs/guide.md beside the installed resources package (source tree or bundle)."""
+    from importlib.resources import files
+    return Path(str(files("resources"))).parent / "docs" / "guide.md"
 
 
 class MainWindow(QMainWindow):
@@ -403,11 +408,12 @@ class MainWindow(QMainWindow):
 
     def help_guide(self) -> None:
         """Open the user guide (docs/guide.md) in the desktop's viewer."""
-        if GUIDE.is_file() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(GUIDE))):
+        guide = guide_path()
+        if guide.is_file() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(guide))):
             return
         QMessageBox.information(self, "User guide",
                                 f"The user guide is docs/guide.md in the Playbook Studio "
-                                f"sources ({GUIDE}).")
+                                f"sources ({guide}).")
 
     def help_about(self) -> None:
         QMessageBox.about(self, "About Playbook Studio",

@@ -312,7 +312,7 @@ def test_resources_are_reachable_through_importlib_resources() -> None:
 # Modules allowed to use __file__: the sandbox reads its child bootstrap next to itself (the spec
 # collects that file as source), and the docs-screenshot tool is a development script the bundle
 # does not contain.
-FILE_ALLOWED = {"runtime/sandbox/process.py", "designer/run/screenshots.py"}
+FILE_ALLOWED = {"runtime/sandbox/process.py"}
 
 
 def test_code_finds_resources_without_file_paths() -> None:

@@ -28,9 +28,10 @@ def incident_document():
     return make_document(
         {
             "Alerts": {"start": True, "type": "action", "action": "get_alerts",
-                       "parameters": {"limit": 50}, "next": "Open"},
+                       "parameters": {"limit": 50}, "result_path": "$.alerts", "next": "Open"},
             "Open": {"type": "action", "action": "create_incident",
-                     "parameters": {"name": "Logon storm"}, "next": "Notify"},
+                     "parameters": {"name": "Logon storm"}, "result_path": "$.incident",
+                     "next": "Notify"},
             "Notify": {"type": "action", "action": "send_popup_message",
                        "parameters": {"message": "hi", "destination_device": "$.host"},
                        "on_error": [{"error_type": "execution_error"}]},
@@ -199,12 +200,12 @@ def test_completion_offers_upstream_responses_and_warns_for_unknown_paths(qtbot)
     page = select(context, inspector, "Notify")
     row = page.body.rows["message"]
     completions = row.switch.path.path_completer.paths()
-    assert "$.data.incident_id" in completions  # Create Incident's success response
+    assert "$.incident.data.incident_id" in completions  # Create Incident's success response
     assert "$.alert.severity" in completions  # the run profile's payload
     qtbot.mouseClick(row.switch.toggle, Qt.MouseButton.LeftButton)
-    row.switch.path.setText("$.data.incident_id")  # what picking a completion does
-    row.switch.path.path_completer.activated[str].emit("$.data.incident_id")
-    assert params(context, "Notify")["message"] == "$.data.incident_id"
+    row.switch.path.setText("$.incident.data.incident_id")  # what picking a completion does
+    row.switch.path.path_completer.activated[str].emit("$.incident.data.incident_id")
+    assert params(context, "Notify")["message"] == "$.incident.data.incident_id"
     assert row.messages.texts() == []
     row.switch.path.clear()
     qtbot.keyClicks(row.switch.path, "$.nothing.here")

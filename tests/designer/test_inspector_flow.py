@@ -20,12 +20,12 @@ def flow_document():
     return make_document(
         {
             "Start": {"start": True, "type": "action", "action": "create_incident",
-                      "parameters": {"name": "x"}, "next": "Route"},
+                      "parameters": {"name": "x"}, "result_path": "$.inc", "next": "Route"},
             "Route": {"type": "branch", "default": "Done",
                       "conditions": [{"condition": "$.sev == 'high'", "next": "Fan out"},
                                      {"condition": "$.sev == 'low'", "next": "Pause"}]},
             "Fan out": {"type": "parallel", "paths": [{"name": "A", "root": "Pause"}],
-                        "next": "Each"},
+                        "result_path": "$.fan", "next": "Each"},
             "Each": {"type": "batch", "collection_path": "$.items", "collection_variable": "item",
                      "batch_size": 10, "root": "Pause", "next": "Done"},
             "Pause": {"type": "wait", "duration": 60, "next": "End"},
@@ -235,6 +235,7 @@ def test_advanced_paths(qtbot) -> None:
     assert not advanced.collapsible.is_expanded()
     assert list(advanced.rows) == ["comment", "input_path", "result_selector", "result_path",
                                    "error_selector", "error_path", "output_path"]
+    advanced.rows["result_path"].editor.line.clear()
     qtbot.keyClicks(advanced.rows["result_path"].editor.line, "$.incident")
     assert state(context, "Start")["result_path"] == "$.incident"
     qtbot.keyClicks(advanced.rows["output_path"].editor.line, "$.[")
