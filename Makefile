@@ -34,7 +34,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/run_screenshots.py
 	QT_QPA_PLATFORM=offscreen UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q \
-		tests/designer/test_inspector_screenshots.py
+		tests/designer/inspector/test_inspector_screenshots.py
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

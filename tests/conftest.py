@@ -4,6 +4,7 @@ temporary folder so tests never touch the real ones."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,12 @@ os.environ["XDG_CACHE_HOME"] = str(_SANDBOX / "cache")
 os.environ["PLAYBOOK_STUDIO_CACHE"] = str(_SANDBOX / "cache" / "playbook-studio")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
+
+# Shared test helpers (not tests) that modules in other folders import by name.
+_TESTS = Path(__file__).resolve().parent
+for _folder in ("runtime", "designer/inspector", "designer/run"):
+    if str(_TESTS / _folder) not in sys.path:
+        sys.path.insert(0, str(_TESTS / _folder))
 
 
 @pytest.fixture

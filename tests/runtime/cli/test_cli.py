@@ -22,7 +22,7 @@ import pytest
 from runtime.cli import EXIT_ERRORS, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from runtime.model import document_from_data, save_document
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 GOOD_DEFINITION: dict[str, Any] = {
     "Get Alerts": {"start": True, "type": "action", "action": "get_alerts",

@@ -25,7 +25,7 @@ from runtime.testing import json_contains, json_equal, run_suite
 from runtime.testing.checks import check
 from runtime.testing.trace import RunTrace, TraceStep
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((REPO / "resources" / "examples").glob("*.playbook.json"))
 GAP = REPO / "tests" / "fixtures" / "testing" / "triage-with-gap.playbook.json"
 

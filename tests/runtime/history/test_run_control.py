@@ -22,7 +22,7 @@ from runtime.cli import main as cli_main
 from runtime.engine.runner import KILLED_MESSAGE
 from runtime.history import INTERRUPTED_MESSAGE, HistoryStore
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def chain(n: int, seconds: int, name: str = "chain") -> dict:

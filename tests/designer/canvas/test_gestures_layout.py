@@ -21,7 +21,7 @@ from runtime.loader import load_playbook
 from runtime.model import document_from_data
 from runtime.serverformat import export_playbook
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "resources/examples/suspicious-logon-triage.playbook.json"
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -13,7 +13,7 @@ from engine_support import document_data
 from runtime.cli import main as cli_main
 from runtime.sandbox.trust import TRUST_ENV, TrustStore, needs_trust
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "resources" / "examples"
 
 
 @pytest.fixture(autouse=True)

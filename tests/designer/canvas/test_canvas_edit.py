@@ -17,7 +17,7 @@ from designer.context import DesignerContext
 from designer.document import EditableDocument, Patch, connect, get_field
 from runtime.loader import load_playbook
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/suspicious-logon-triage.playbook.json"
+EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from runtime.history import (
     write_os_logs_zip,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EID = "5f0c2a9e-1b7d-4c3a-9e21-0d6f4b8a7c11"
 
 
@@ -553,7 +553,7 @@ def test_default_history_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 def test_concurrent_runs_on_one_database_lose_nothing(tmp_path: Path) -> None:
     """The bench's scenario, smaller: no "database is locked", every step row there."""
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     db = tmp_path / "h.sqlite3"
     done = subprocess.run(
         [sys.executable, str(repo / "bench" / "history_concurrency.py"), "--runs", "6",

@@ -5,7 +5,7 @@ status and message, the statuses of each state's steps in step order, how many r
 state made, and the same for child executions (Circuit sub-playbooks). The runs use the
 profile's payload, fixtures, mocks and log level at ``instant`` speed (statuses do not depend
 on the speed). To rewrite the goldens after an intended change, run
-``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/runtime/test_engine_examples.py`` and
+``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/runtime/engine/test_engine_examples.py`` and
 review the diff.
 """
 
@@ -27,7 +27,7 @@ from runtime.history import HistoryStore
 from runtime.loader import load_playbook
 
 EXAMPLES = Path(str(files("resources") / "examples"))
-GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
+GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 

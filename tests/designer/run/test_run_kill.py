@@ -145,7 +145,7 @@ def test_the_list_survives_a_restart(qtbot, qloop, store, tmp_path):
 
 # -- across processes -----------------------------------------------------------------------
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_cli_executions_kill_ends_a_designer_run_only(qtbot, qloop, store, monkeypatch):

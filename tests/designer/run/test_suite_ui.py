@@ -15,7 +15,7 @@ from designer.main_window import MainWindow
 pytestmark = QT_MARKS
 __all__ = ["qloop", "settings_tmp", "store"]
 
-GAP = Path(__file__).resolve().parents[1] / "fixtures" / "testing" / \
+GAP = Path(__file__).resolve().parents[2] / "fixtures" / "testing" / \
     "triage-with-gap.playbook.json"
 
 

@@ -13,7 +13,7 @@ from designer.document import EditableDocument, Patch
 from runtime.loader import load_playbook
 from runtime.model.states import END
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/suspicious-logon-triage.playbook.json"
+EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 
 
 @pytest.fixture

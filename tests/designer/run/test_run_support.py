@@ -24,7 +24,7 @@ from designer.document import EditableDocument
 from runtime.history import HistoryStore
 from runtime.loader import load_playbook
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "resources" / "examples"
 QT_MARKS = [pytest.mark.qt_log_level_fail("WARNING"),
             pytest.mark.qt_log_ignore("propagateSizeHints")]
 

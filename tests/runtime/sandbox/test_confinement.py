@@ -266,7 +266,7 @@ asyncio.run(run_function("import time\\ndef handler(p):\\n    time.sleep(60)\\n"
 
 
 def test_sigkill_of_the_supervising_process_leaves_no_process() -> None:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     supervisor = subprocess.Popen([sys.executable, "-c", SUPERVISOR], cwd=root)
     try:
         deadline = time.monotonic() + 20

@@ -10,7 +10,7 @@ import pytest
 from runtime.cli import main
 from runtime.history import HistoryStore
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "resources" / "examples"
 PHISHING = EXAMPLES / "phishing-response.playbook.json"
 
 

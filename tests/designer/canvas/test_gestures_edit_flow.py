@@ -16,7 +16,7 @@ from designer.files import DIALECT_CHOICES
 from designer.main_window import MainWindow
 from runtime.history import HistoryStore
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/suspicious-logon-triage.playbook.json"
+EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 CTRL = Qt.KeyboardModifier.ControlModifier
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 

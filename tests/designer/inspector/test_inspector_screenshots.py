@@ -17,7 +17,7 @@ from test_inspector_support import OFFSCREEN_NOISE, make_document, open_inspecto
 from designer.document import load_editable
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "resources" / "examples"
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (420, 900)

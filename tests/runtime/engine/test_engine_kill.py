@@ -32,7 +32,7 @@ from runtime.engine.runner import KILLED_MESSAGE
 from runtime.history import INTERRUPTED_MESSAGE, HistoryStore
 from runtime.sandbox.process import descendants
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 REAPED = ("Failed: the session reaper terminated the execution because it ran past the "
           "playbook's maximum runtime")
 

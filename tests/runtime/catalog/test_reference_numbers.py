@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-CATALOG = Path(__file__).parents[2] / "resources" / "catalog"
+CATALOG = Path(__file__).parents[3] / "resources" / "catalog"
 META_SCHEMA = json.loads((CATALOG / "meta-schema.json").read_text(encoding="utf-8"))
 FILES = sorted(p for p in CATALOG.glob("*/*.json"))
 ENTRIES = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in FILES}
