@@ -18,6 +18,7 @@ from pathlib import Path
 
 from runtime.jsonio import dump_text, write_atomic
 from runtime.model import PlaybookDocument, dumps_document
+from runtime.processes import process_alive
 
 RECOVERY_ENV = "PLAYBOOK_STUDIO_RECOVERY"
 
@@ -98,26 +99,12 @@ def pending_recoveries() -> list[Recovery]:
             info = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if not file.exists() or _alive(info.get("pid")):
+        if not file.exists() or process_alive(info.get("pid")):
             continue
         original = Path(info["original"]) if info.get("original") else None
         found.append(Recovery(file, meta, original, float(info.get("saved_at", 0)),
                               str(info.get("name", file.stem))))
     return sorted(found, key=lambda r: r.saved_at, reverse=True)
-
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def discard_recovery(recovery: Recovery) -> None:

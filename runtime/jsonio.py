@@ -347,13 +347,9 @@ def _writer_gone(name: str) -> bool:
     pid = int(pid_text)
     if pid == os.getpid():
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
+    from runtime.processes import process_alive
+
+    return not process_alive(pid)
 
 
 def _stale(folder: Path, name: str, now: float) -> bool:

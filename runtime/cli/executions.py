@@ -204,8 +204,9 @@ KILL_WAIT_SECONDS = 5.0
 def cmd_kill(args: argparse.Namespace) -> int:
     """Record a kill request; the process running the execution honours it (within ~100 ms)
     and only that execution ends. No signal is sent to any process."""
-    from runtime.cli.run import process_alive, worker_pid
+    from runtime.cli.run import worker_pid
     from runtime.history import HistoryError
+    from runtime.processes import process_alive
 
     with open_store(args.history) as store:
         r = _get(store, args.id)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import socket
 import sys
@@ -214,13 +213,3 @@ def worker_pid(worker: str) -> int | None:
     if host != socket.gethostname() or not pid.isdigit():
         return None
     return int(pid)
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-import sys
 from typing import Any
 
 from runtime.history.records import HistoryError
 from runtime.history.schema import INSERT_EXECUTION
 from runtime.history.writer import Job
+from runtime.processes import process_alive
 
 INTERRUPTED_MESSAGE = "Interrupted: the application stopped while this execution was running"
 
@@ -42,34 +42,6 @@ KILL_TABLE = (
 _FORGET_KILL = "DELETE FROM kill_requests WHERE id = ?"
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5  # access denied: it exists
-        try:
-            code = ctypes.c_ulong()
-            alive = kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) and code.value == 259
-            return bool(alive)  # 259: STILLACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def owner_alive(worker: str) -> bool:
     """Whether the process named by a ``<hostname>-<pid>`` worker still runs here.
 
@@ -80,7 +52,7 @@ def owner_alive(worker: str) -> bool:
     if not sep or not pid_text.isdigit() or host != socket.gethostname():
         return False
     pid = int(pid_text)
-    return pid != os.getpid() and pid_alive(pid)
+    return pid != os.getpid() and process_alive(pid)
 
 
 def recover_job(out: list[int], conn: sqlite3.Connection) -> None:
