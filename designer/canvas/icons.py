@@ -14,23 +14,16 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath
 
-ACTION_ICONS: dict[str, str] = {
-    "create_incident": "ticket", "update_incident": "ticket", "list_incident": "ticket",
-    "delete_incident": "ticket", "get_alerts": "bell", "list_alert_profiles": "bell",
-    "get_log_sources": "search", "search_logs": "search", "risk_score": "gauge",
-    "get_working_hours": "clock", "fetch_process_tree": "tree", "execute_script": "terminal",
-    "write_to_file": "terminal", "ping_device": "signal", "trace_route": "signal",
-    "invoke_url_via_agent": "globe", "machine_actions": "power", "manage_process": "gear",
-    "manage_service": "gear", "disable_usb": "plug", "send_popup_message": "message",
-}
+from runtime.catalog import load_catalog
 
 
 def icon_key(state_type: str, action: str | None = None, group: str | None = None) -> str:
-    """The icon of a state: per type, and per action (falling back to its group)."""
+    """The icon of a state as its catalog entry names it (an unknown action: by its group)."""
+    entry = load_catalog().for_state(state_type, action)
+    if entry is not None:
+        return entry.icon
     if state_type != "action":
         return state_type
-    if action in ACTION_ICONS:
-        return ACTION_ICONS[action]
     return "monitor" if group == "endpoint_agent" else "cloud"
 
 
@@ -259,6 +252,7 @@ _BUILDERS: dict[str, Callable[[QPainterPath], None]] = {
     "gauge": _gauge, "clock": _clock, "tree": _tree, "terminal": _terminal, "signal": _signal,
     "globe": _globe, "power": _power, "gear": _gear, "plug": _plug, "message": _message,
 }
+ICON_KEYS = frozenset(_BUILDERS)
 _CACHE: dict[str, QPainterPath] = {}
 
 

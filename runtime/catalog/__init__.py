@@ -49,6 +49,7 @@ class CatalogEntry:
     category: str
     group: str | None
     type: str
+    icon: str  # key of the vector outline the palette and the canvas draw
     description: str
     purpose: str
     use_cases: tuple[str, ...]
@@ -154,6 +155,7 @@ def _make_entry(raw: dict[str, Any]) -> CatalogEntry:
         category=raw["category"],
         group=raw.get("group"),
         type=raw["type"],
+        icon=raw["icon"],
         description=raw["description"],
         purpose=raw["purpose"],
         use_cases=tuple(raw["use_cases"]),
