@@ -35,6 +35,7 @@ from designer.inspector.widgets.code_editor import CodeEditor, monospace_font
 from designer.inspector.widgets.style import field_title, help_label
 from runtime.paths import PathSyntaxError, classify_value, compile_path
 from runtime.sandbox import FunctionResult, SandboxLimits, run_function
+from runtime.sandbox.trust import needs_trust
 
 TEST_TIMEOUT = 10.0
 TEMPLATE = "def handler(params):\n    # params: this state's resolved parameters\n    return params\n"
@@ -121,6 +122,7 @@ class FunctionEditor(QWidget):
         self.test.setToolTip("Run handler(params) in the sandbox with the run profile's payload")
         self.test.clicked.connect(self.run_test)
         self.test_status = QLabel(self)
+        self.test_status.setWordWrap(True)
         self.output = QPlainTextEdit(self)
         self.output.setReadOnly(True)
         self.output.setFont(monospace_font())
@@ -228,6 +230,12 @@ class FunctionEditor(QWidget):
         source = self.code.toPlainText()
         if not source.strip():
             self.test_status.setText("Write handler(params) first.")
+            return
+        document = self.binding.context.document
+        if needs_trust(document.path, sorted(document.doc.functions)):
+            self.test_status.setText(
+                "Restricted mode: this playbook's file is not trusted, so its Functions do not "
+                "run. Trust it with the bar above the canvas first.")
             return
         self._last_input = self.sample_input()
         self.test.setEnabled(False)

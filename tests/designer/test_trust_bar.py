@@ -107,3 +107,16 @@ def test_a_restricted_save_as_stays_restricted(window, tmp_path):
 def test_a_shared_file_without_functions_is_not_restricted(window, tmp_path):
     assert window.files.load(shared(tmp_path, functions=False))
     assert not window.files.trust_bar.isVisible()
+
+
+def test_the_inspectors_test_function_button_waits_for_trust(qtbot, window, tmp_path):
+    assert window.files.load(shared(tmp_path))
+    window.context.select(["Go"])
+    editor = window.inspector.current_page().body
+    qtbot.mouseClick(editor.test, Qt.MouseButton.LeftButton)
+    assert "Restricted mode" in editor.test_status.text() and editor.test.isEnabled()
+    assert editor.output.toPlainText() == ""
+    qtbot.mouseClick(window.files.trust_bar.button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.test.isEnabled(), timeout=20000)
+    assert editor.test_status.text() == "Passed", editor.output.toPlainText()
