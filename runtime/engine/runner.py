@@ -208,6 +208,13 @@ def _circuit_loader(playbook: CompiledPlaybook) -> Callable[[str], CompiledPlayb
             name = circuit_id if circuit_id.endswith(".json") else f"{circuit_id}.playbook.json"
             path = (base / name).resolve()
             loaded = load_playbook(path)
+            from runtime.sandbox.trust import needs_trust
+
+            if needs_trust(path, sorted(loaded.document.functions)):
+                raise PermissionError(
+                    f"its custom Functions ({', '.join(sorted(loaded.document.functions))}) "
+                    f"come from a file you have not trusted ({path.name}): open it in the "
+                    "designer and trust it, or run it once with 'playbook run --trust'")
             cache[circuit_id] = CompiledPlaybook(loaded.document, source_path=path)
         return cache[circuit_id]
 

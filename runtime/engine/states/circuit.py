@@ -39,6 +39,8 @@ class CircuitHandler(TaskHandler):
             raise StepError("CIRCUIT_NOT_FOUND", "sub-playbooks cannot be loaded in this run")
         try:
             child_playbook = ctx.load_circuit(self.circuit_id)
+        except PermissionError as exc:
+            raise StepError("CIRCUIT_UNTRUSTED", f"sub-playbook {self.circuit_id!r}: {exc}") from None
         except (OSError, ValueError) as exc:
             raise StepError("CIRCUIT_NOT_FOUND", f"sub-playbook {self.circuit_id!r}: {exc}") from None
         payload = params if params else inp

@@ -591,6 +591,29 @@ def test_failing_child_fails_the_circuit_step(store: HistoryStore, tmp_path: Pat
     assert child.status == "failed"
 
 
+def test_a_child_with_functions_runs_only_once_its_file_is_trusted(
+        store: HistoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from runtime.sandbox.trust import TRUST_ENV, TrustStore
+
+    monkeypatch.setenv(TRUST_ENV, str(tmp_path / "trust.json"))
+    child = tmp_path / "shared.playbook.json"
+    child.write_text(json.dumps(document_data(
+        chain(("Calc", {"type": "function", "function_id": "calc"}), ("Ok", {"type": "success"})),
+        {"calc": "def handler(p):\n    return {'n': 1}\n"}, name="shared")))
+    pb = compile_playbook(chain(("Call", {"type": "circuit", "circuit_id": "shared"})),
+                          source_path=tmp_path / "parent.playbook.json")
+    result, steps = run(pb, store)
+    step = only(steps, "Call")
+    assert result.status == "failed" and step.error_code == "CIRCUIT_UNTRUSTED"
+    assert "calc" in step.message and "not trusted" in step.message
+    assert store.children(result.execution_id) == []  # nothing of the child ran
+    TrustStore().trust(child)
+    pb = compile_playbook(chain(("Call", {"type": "circuit", "circuit_id": "shared"})),
+                          source_path=tmp_path / "parent.playbook.json")
+    result, steps = run(pb, store)
+    assert result.status == "success", only(steps, "Call").message
+
+
 def test_circuit_without_a_saved_parent_cannot_find_its_child(store: HistoryStore) -> None:
     pb = compile_playbook(chain(("Call", {"type": "circuit", "circuit_id": "anything"})))
     result, steps = run(pb, store)
