@@ -66,6 +66,9 @@ class KillSwitch:
     #: The execution's RunContext, so run control (``runtime.history.control``) can hand its
     #: buffered rows to the store while the run waits (live steps for other processes).
     context: Any = None
+    #: Child executions (Circuit sub-playbooks, at any depth) running under this switch: a kill
+    #: of one of them stops the whole run, as a stop of a child stops its parent.
+    descendants: set[str] | None = None
 
 
 def decide_status(failed: bool, caught: int) -> str:
@@ -136,6 +139,9 @@ class Engine:
     def kill(self, execution_id: str) -> bool:
         """Kill a running execution (of this engine); False when it is not running here."""
         entry = self.running.get(execution_id)
+        if entry is None:  # a Circuit's child: its root stops, and with it the child
+            entry = next((e for e in self.running.values()
+                          if e[1].descendants and execution_id in e[1].descendants), None)
         if entry is None:
             return False
         entry[1].killed = True
@@ -242,8 +248,11 @@ async def run_child(
     ctx.load_circuit = _circuit_loader(playbook)
     parent.flush()
     parent.children.append(ctx.execution_id)
-    result = await _drive(ctx, own, playbook, options, parent.switch or KillSwitch(),
-                          child=True)
+    switch = parent.switch or KillSwitch()
+    if switch.descendants is None:
+        switch.descendants = set()
+    switch.descendants.add(ctx.execution_id)
+    result = await _drive(ctx, own, playbook, options, switch, child=True)
     cursor.join([own])
     return result
 

@@ -51,6 +51,8 @@ class RunControl:
                 if context is not None:
                     context.flush()  # the engine's own buffer into the store's
             self.store.flush_if_due(FLUSH_SECONDS)
+        for _task, switch in list(self.engine.running.values()):
+            running.extend(getattr(switch, "descendants", None) or ())
         try:
             wanted = self.store.kill_requests(running)
         except sqlite3.Error:

@@ -177,3 +177,26 @@ def test_a_store_open_during_the_run_sees_it_interrupted_when_its_process_dies(
         assert (listed.id, listed.status) == (execution_id, "interrupted")
         record = store.get_execution(execution_id)
         assert (record.status, record.message) == ("interrupted", INTERRUPTED_MESSAGE)
+
+
+def test_a_kill_of_a_circuit_child_stops_its_whole_run(tmp_path: Path) -> None:
+    (tmp_path / "slow.playbook.json").write_text(json.dumps(chain(1, 60, "slow")))
+    parent = document_data({
+        "Call": {"start": True, "type": "circuit", "circuit_id": "slow", "next": "Done"},
+        "Done": {"type": "success"}}, name="parent")
+    proc, execution_id, db = start_cli_run(parent, tmp_path)
+    try:
+        wait_for(lambda: query(db, "SELECT id FROM executions WHERE parent_execution = ?",
+                               execution_id), 10, "the child never appeared")
+        (child,), = query(db, "SELECT id FROM executions WHERE parent_execution = ?",
+                          execution_id)
+        assert cli_main(["executions", "kill", child, "--history", str(db)]) == 0
+        assert proc.wait(timeout=10) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    with HistoryStore(db) as store:
+        assert store.get_execution(child).status == "failed"
+        assert store.get_execution(execution_id).status == "failed"
+        assert store.kill_requests([execution_id, child]) == []
