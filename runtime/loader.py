@@ -53,11 +53,25 @@ def playbook_from_data(data: Any, *, source: str = "") -> LoadedPlaybook:
             raise PlaybookLoadError(f"{prefix}{exc}") from None
         return LoadedPlaybook(result.document, "server", result.dialect, result.notes)
     kind = type(data).__name__ if not isinstance(data, dict) else "object"
+    if isinstance(data, dict) and any(isinstance(v, dict) and "type" in v for v in data.values()):
+        from runtime.jsonio import iter_json_pointer
+
+        bad = [k for k, v in data.items() if not isinstance(v, dict)]
+        shown = ", ".join(iter_json_pointer([k]) for k in bad[:3]) + (" ..." if len(bad) > 3 else "")
+        raise PlaybookLoadError(
+            f"{prefix}{shown}: a server definition's states are JSON objects with a 'type'; "
+            f"{'this is' if len(bad) == 1 else 'these are'} not "
+            f"({', '.join(sorted({_json_kind(data[k]) for k in bad}))})")
     raise PlaybookLoadError(
         f"{prefix}/: not a playbook: expected a Playbook Studio document or a server "
         f"definition (an object of states, each with a 'type'); found {kind}"
         + (" with no states" if isinstance(data, dict) and not data else "")
     )
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "list", str: "text", bool: "true/false", int: "number",
+            float: "number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def load_playbook(path: str | Path) -> LoadedPlaybook:

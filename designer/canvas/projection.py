@@ -29,7 +29,7 @@ from designer.canvas.ports import INPUT, Port, height_of, port_point, ports_of
 from designer.canvas.routing import route
 from designer.canvas.style import CARD_WIDTH, category_key
 from designer.document import Change, Patch
-from runtime.model.states import END, AnyState, UnknownState
+from runtime.model.states import END, AnyState, InvalidState, UnknownState
 
 EDGE_LABELS = {"next": "", "default": "default", "body": "body", "error": "on error"}
 JUMP_DX = 1500.0  # farther than this, an edge is drawn as a stub with a '→ target' tag
@@ -168,7 +168,9 @@ class ProjectionMixin:
         if state.type in ("function", "circuit"):
             ident = getattr(state, f"{state.type}_id", None)
             title = f"{title} · {ident}" if ident else title
-        if isinstance(state, UnknownState):  # opened for repair: kept as is, marked
+        if isinstance(state, InvalidState):  # opened for repair: kept as is, marked
+            title = f"Unreadable {state.declared_type or 'state'}: {state.field}"
+        elif isinstance(state, UnknownState):
             title = f"Unknown type: {state.type}"
         group = entry.group if entry else None
         item.set_appearance(

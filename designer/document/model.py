@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from runtime.model import PlaybookDocument, RunProfile, document_from_data
 from runtime.model.document import FunctionSource, Note, Point
 from runtime.model.io import format_validation_error
-from runtime.model.states import AnyState, State, state_to_dict
+from runtime.model.states import AnyState, InvalidState, State, invalid_state, state_to_dict
 
 PLAYBOOK_FIELDS = ("name", "description", "applies_to", "log_level", "max_runtime")
 _STATE_ADAPTER: TypeAdapter[Any] = TypeAdapter(State)
@@ -77,6 +77,20 @@ class EditableDocument:
         self.doc = doc or PlaybookDocument()
         self.path = path
         self._listeners: list[Listener] = []
+        self._invalid: list[InvalidState] = []
+        self._remember_invalid()
+
+    def _remember_invalid(self) -> None:
+        """Keep the states that opened for repair (InvalidState): an edit may bring one back
+        exactly as it came (undo, redo, delete then undo, rename), never make a new one."""
+        self._invalid.extend(s for s in self.doc.definition.values() if isinstance(s, InvalidState))
+
+    def _as_kept_invalid(self, raw: Any) -> InvalidState | None:
+        bare = {k: v for k, v in raw.items() if k != "start"} if isinstance(raw, dict) else None
+        for kept in self._invalid:
+            if bare == {k: v for k, v in kept.raw.items() if k != "start"}:
+                return invalid_state(raw, kept.field, kept.reason)
+        return None
 
     # -- listening -----------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -110,6 +124,7 @@ class EditableDocument:
         """Replace the whole document (open, revert, new); not an undoable edit."""
         self.doc = doc
         self.path = path
+        self._remember_invalid()
         self._emit(Change(reset=True))
 
     def snapshot(self) -> dict[str, Any]:
@@ -157,7 +172,10 @@ class EditableDocument:
             try:
                 built[name] = _STATE_ADAPTER.validate_python(copy.deepcopy(raw))
             except ValidationError as exc:
-                raise EditError(f"{name}: {format_validation_error(exc)}") from None
+                kept = self._as_kept_invalid(raw)
+                if kept is None:
+                    raise EditError(f"{name}: {format_validation_error(exc)}") from None
+                built[name] = kept
         return built
 
     def _check_playbook(self, fields: dict[str, Any]) -> None:

@@ -31,8 +31,9 @@ from designer.inspector.form import SchemaSection
 from designer.inspector.function_editor import FunctionEditor
 from designer.inspector.header import StateHeader
 from designer.inspector.on_error_editor import OnErrorEditor
+from designer.inspector.repair_editor import RepairEditor
 from designer.inspector.widgets.style import MessageLabel, field_title, help_label, section_title
-from runtime.model.states import END
+from runtime.model.states import END, UnknownState
 
 TITLES = {
     "action": "Parameters", "function": "Function", "circuit": "Circuit", "branch": "Conditions",
@@ -129,6 +130,9 @@ class StatePage(QWidget):
 
     def _build_body(self) -> QWidget | None:
         entry, binding, kind = self.entry, self.binding, self.state_type
+        if isinstance(binding.context.document.state(binding.name), UnknownState):
+            self._add(section_title("Edit as JSON", self))
+            return self._add(RepairEditor(binding, self))  # opened for repair: no form
         if entry is None:
             self._add(help_label(f"Unknown action {binding.get('action')!r}: it is not in the "
                                  "catalog, so its parameters cannot be edited here.", self))

@@ -21,7 +21,7 @@ from typing import Any
 from runtime.catalog import Catalog
 from runtime.dataflow.shape import ITEM, Segments, Shape, normalise
 from runtime.model.document import PlaybookDocument
-from runtime.model.states import END, AnyState
+from runtime.model.states import END, AnyState, UnknownState
 from runtime.paths import PathSyntaxError, classify_value, compile_path
 
 MAX_PASSES = 12
@@ -153,6 +153,8 @@ class _Flow:
     def transfer(self, name: str, data: Shape) -> list[tuple[str, str, Shape]]:
         """``(edge, target, shape)`` for every edge out of ``name`` given its raw input."""
         state = self.states[name]
+        if isinstance(state, UnknownState):  # kept for repair: nothing is known past it
+            return [(edge, target, Shape.unknown()) for edge, target in state.targets()]
         sel = _select(data, state.input_path)
         kind = state.type
         if kind in ("success", "failure"):

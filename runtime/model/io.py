@@ -22,7 +22,7 @@ from runtime.jsonio import (
 )
 from runtime.model.document import PlaybookDocument
 from runtime.model.migrations import MigrationError, migrate
-from runtime.model.states import STATE_TYPES, UNKNOWN_TAG
+from runtime.model.states import STATE_TYPES, UNKNOWN_TAG, invalid_state
 
 MAX_STATES_LOADABLE = 20_000
 
@@ -44,12 +44,22 @@ def _message(error: dict[str, Any]) -> str:
         tag = error.get("ctx", {}).get("tag")
         return f"{tag!r} is not a state type (expected one of {', '.join(STATE_TYPES)})"
     if kind in ("union_tag_not_found", "union_tag_invalid"):
+        if not isinstance(error.get("input"), dict):
+            return "a state is a JSON object with a 'type'" + _found(error.get("input"))
         return "a state needs a 'type' (text, one of " + ", ".join(STATE_TYPES) + ")"
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown field (this build does not know it)"
     return str(error.get("msg", "invalid value"))
+
+
+def _found(value: Any) -> str:
+    """``, found a list`` (the JSON type of a value pydantic refused)."""
+    kinds = {dict: "an object", list: "a list", str: "a text", bool: "true/false",
+             int: "a number", float: "a number", type(None): "null"}
+    kind = kinds.get(type(value))
+    return f", found {kind}" if kind else ""
 
 
 def format_validation_error(exc: ValidationError, *, source: str = "", limit: int = 5) -> str:
@@ -84,9 +94,45 @@ def document_from_data(data: Any, *, source: str = "") -> PlaybookDocument:
     try:
         return PlaybookDocument.model_validate(data)
     except ValidationError as exc:
-        raise DocumentError(format_validation_error(exc, source=source)) from None
+        repaired = _open_for_repair(data, exc)
+        if repaired is None:
+            raise DocumentError(format_validation_error(exc, source=source)) from None
+        return repaired
     except RecursionError:
         raise DocumentError(f"{prefix}/: nesting is too deep") from None
+
+
+def _open_for_repair(data: dict[str, Any], exc: ValidationError) -> PlaybookDocument | None:
+    """The document with each state whose fields cannot be read kept as an ``InvalidState``
+    (see :class:`runtime.model.states.InvalidState`), or None when something other than such
+    states is wrong (the playbook's own fields, run profiles, a state that is not an object).
+    """
+    definition = data.get("definition")
+    if not isinstance(definition, dict):
+        return None
+    reasons: dict[str, tuple[str, str]] = {}
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if len(loc) < 2 or loc[0] != "definition" or not isinstance(definition.get(loc[1]), dict):
+            return None
+        inner = [p for p in loc[2:] if p not in (*STATE_TYPES, UNKNOWN_TAG)]
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in inner).lstrip(".")
+        found = "" if str(error.get("type", "")).startswith("union_tag") else _found(
+            error.get("input"))
+        reasons.setdefault(str(loc[1]), (field or "type", _message(dict(error)) + found))
+    placeholder = {"type": "pass"}
+    patched = dict(data)
+    patched["definition"] = {
+        name: ({**placeholder, "start": state.get("start") is True} if name in reasons else state)
+        for name, state in definition.items()
+    }
+    try:
+        doc = PlaybookDocument.model_validate(patched)
+    except (ValidationError, RecursionError):
+        return None
+    for name, (field, reason) in reasons.items():
+        doc.definition[name] = invalid_state(definition[name], field, reason)
+    return doc
 
 
 def load_document(path: str | Path) -> PlaybookDocument:

@@ -182,6 +182,63 @@ class UnknownState(_State):
     type: str
 
 
+class InvalidState(UnknownState):
+    """A state whose known fields this build cannot read (a list where a name belongs, a text
+    where a list belongs, no ``type`` at all).
+
+    It loads so that the playbook opens for repair: ``raw`` keeps the state exactly as it came
+    and is written back unchanged; ``reason`` says what is wrong, at which field. Its ``type``
+    is :data:`INVALID_TYPE` (never a state type), so no code mistakes it for a state of its
+    declared type; validation reports it (``state.invalid``), so it cannot be run or exported
+    until it is fixed or removed. Made only by the loader (:func:`invalid_state`).
+    """
+
+    declared_type: str | None = None
+    field: str = ""  # the first field that cannot be read ("next", "conditions[0].next")
+    reason: str = ""
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        """Whatever names a state where an edge belongs, so the flow around it still reads."""
+        raw = self.raw
+
+        def named(path: str, value: Any) -> Iterator[tuple[str, str]]:
+            if isinstance(value, str):
+                yield path, value
+            elif isinstance(value, list):  # e.g. a list where one name belongs
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        yield f"{path}[{index}]", item
+
+        def items(key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+            value = raw.get(key)
+            if isinstance(value, list):
+                yield from ((i, v) for i, v in enumerate(value) if isinstance(v, dict))
+
+        yield from named("next", raw.get("next"))
+        yield from named("default", raw.get("default"))
+        yield from named("root", raw.get("root"))
+        for i, cond in items("conditions"):
+            yield from named(f"conditions[{i}].next", cond.get("next"))
+        for i, path in items("paths"):
+            yield from named(f"paths[{i}].root", path.get("root"))
+        for i, rule in items("on_error"):
+            fallback = rule.get("fallback")
+            if isinstance(fallback, dict):
+                yield from named(f"on_error[{i}].fallback.next", fallback.get("next"))
+
+
+INVALID_TYPE = "(invalid)"
+
+
+def invalid_state(raw: dict[str, Any], field: str, reason: str) -> InvalidState:
+    """An :class:`InvalidState` keeping ``raw`` as it came."""
+    declared = raw.get("type")
+    return InvalidState.model_construct(
+        type=INVALID_TYPE, declared_type=declared if isinstance(declared, str) else None,
+        field=field, reason=reason, raw=dict(raw), start=raw.get("start") is True)
+
+
 UNKNOWN_TAG = "unknown"
 
 
@@ -222,6 +279,11 @@ _KEY_RANK = {key: rank for rank, key in enumerate(KEY_ORDER)}
 
 def state_to_dict(state: AnyState) -> dict[str, Any]:
     """The state as a plain snake_case dict, in canonical key order, unknown keys kept."""
+    if isinstance(state, InvalidState):  # as it came; only a start mark given since is added
+        kept = dict(state.raw)
+        if state.start and kept.get("start") is not True:
+            kept = {"start": True, **kept}
+        return kept
     raw = state.model_dump(mode="json", exclude_unset=True)
     raw["type"] = state.type
     for key in [k for k, v in raw.items() if v is None and k in _KEY_RANK and k != "result"]:

@@ -19,7 +19,7 @@ from typing import Any
 from runtime.layout import layout_definition
 from runtime.model.document import Layout, PlaybookDocument, Point
 from runtime.model.io import DocumentError, document_from_data
-from runtime.model.states import END, CircuitState, FunctionState, UnknownState
+from runtime.model.states import END, CircuitState, FunctionState, InvalidState, UnknownState
 from runtime.serverformat import camel, snake
 
 DIALECTS = {"snake": snake, "camel": camel}
@@ -52,11 +52,13 @@ class ImportResult:
 
 
 def looks_like_server_definition(data: Any) -> bool:
-    """True when ``data`` is a flat map of state objects that each have a ``type``."""
+    """True when ``data`` is a flat map of state objects, at least one with a ``type`` (one
+    that lost its ``type`` opens for repair as an invalid state)."""
     return (
         isinstance(data, dict)
         and bool(data)
-        and all(isinstance(v, dict) and "type" in v for v in data.values())
+        and all(isinstance(v, dict) for v in data.values())
+        and any("type" in v for v in data.values())
     )
 
 
@@ -175,9 +177,14 @@ def import_definition(data: Any, *, name: str = "Imported playbook") -> ImportRe
     start, note = _infer_start(doc)
     if note:
         notes.append(note)
-    unknown = [n for n, s in doc.definition.items() if isinstance(s, UnknownState)]
+    invalid = [n for n, s in doc.definition.items() if isinstance(s, InvalidState)]
+    unknown = [n for n, s in doc.definition.items()
+               if isinstance(s, UnknownState) and n not in invalid]
     if unknown:
         notes.append(f"unknown state type(s), kept unchanged: {', '.join(unknown)}")
+    if invalid:
+        notes.append(f"state(s) with fields that cannot be read, kept unchanged for repair: "
+                     f"{', '.join(invalid)}")
     result = layout_definition(doc.definition, start)
     doc.layout = Layout(positions={n: Point(x=x, y=y) for n, (x, y) in result.positions.items()})
     return ImportResult(doc, dialect, notes)

@@ -22,6 +22,7 @@ from runtime.model.states import (
     AnyState,
     BatchState,
     BranchState,
+    InvalidState,
     ParallelState,
     UnknownState,
 )
@@ -34,12 +35,21 @@ _PATH_FIELDS_BATCH = (*_PATH_FIELDS, "collection_path")
 
 STATE_RULES: dict[str, tuple[Severity, str]] = {
     "state.unknown-type": ("error", "every state's type is one this build knows (kept as is)"),
+    "state.invalid": ("error", "every state's known fields have the right JSON type (kept as is)"),
 }
 RULES.update(STATE_RULES)
 
 
 def check_state(name: str, state: AnyState, catalog: Catalog) -> Iterator[Problem]:
     """Every per-state problem of one state."""
+    if isinstance(state, InvalidState):
+        declared = f"this {state.declared_type} state" if state.declared_type else "this state"
+        yield problem(
+            "state.invalid", name, state.field,
+            f"{state.reason}; {declared} is kept exactly as it came, but cannot be read, run "
+            "or exported until this field is fixed",
+        )
+        return
     if isinstance(state, UnknownState):
         yield problem(
             "state.unknown-type", name, "type",

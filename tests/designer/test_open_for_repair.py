@@ -92,3 +92,51 @@ def test_the_unknown_state_shows_in_the_inspector(qtbot, window, broken: Path) -
     page = _select(qtbot, window, "Odd")
     assert page is not None
     window.context.undo_stack.setClean()
+
+
+UNREADABLE = {"type": "wait", "duration": 30, "next": ["Done", "End"], "x_note": [1, 2]}
+
+
+def test_a_state_with_an_unreadable_field_opens_and_is_repaired_as_json(qtbot, window,
+                                                                      tmp_path: Path) -> None:
+    from designer.inspector.repair_editor import RepairEditor
+    from runtime.model.states import InvalidState, WaitState
+
+    path = tmp_path / "unreadable.playbook.json"
+    path.write_text(json.dumps({
+        "format_version": 1, "name": "unreadable", "definition": {
+            "Get": {"start": True, "type": "action", "action": "get_alerts",
+                    "parameters": {"limit": 5}, "next": "Hold"},
+            "Hold": UNREADABLE, "Done": {"type": "success"}}}), encoding="utf-8")
+    assert window.open_path(path)
+    doc = window.context.document
+    assert isinstance(doc.state("Hold"), InvalidState)
+    assert window.scene.item("Hold").title == "Unreadable wait: next"
+    qtbot.waitUntil(lambda: "state.invalid" in {p.code for p in window.context.problems})
+    page = _select(qtbot, window, "Hold")
+    editor = page.body
+    assert isinstance(editor, RepairEditor)
+    assert "next" in editor.explanation.text() and "found a list" in editor.explanation.text()
+    assert json.loads(editor.text.toPlainText()) == UNREADABLE
+
+    # Not JSON: refused with the place, nothing changes.
+    editor.text.selectAll()
+    qtbot.keyClicks(editor.text, '{"type": "wait",')
+    qtbot.mouseClick(editor.apply, Qt.MouseButton.LeftButton)
+    assert editor.messages.texts() and isinstance(doc.state("Hold"), InvalidState)
+    # Still unreadable: refused with the field named.
+    editor.text.selectAll()
+    qtbot.keyClicks(editor.text, '{"type": "wait", "duration": 30, "next": 7}')
+    qtbot.mouseClick(editor.apply, Qt.MouseButton.LeftButton)
+    assert any("/next" in t for t in editor.messages.texts())
+    # Fixed: one undoable step; the state gets its ordinary form.
+    editor.text.selectAll()
+    qtbot.keyClicks(editor.text, '{"type": "wait", "duration": 30, "next": "Done"}')
+    qtbot.mouseClick(editor.apply, Qt.MouseButton.LeftButton)
+    assert isinstance(doc.state("Hold"), WaitState)
+    qtbot.waitUntil(lambda: not isinstance(window.inspector.current_page().body, RepairEditor))
+    window.context.undo_stack.undo()
+    assert isinstance(doc.state("Hold"), InvalidState)
+    assert doc.state_dict("Hold") == UNREADABLE  # back exactly as it came
+    window.context.undo_stack.redo()
+    assert doc.state_dict("Hold") == {"type": "wait", "duration": 30, "next": "Done"}

@@ -353,7 +353,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, i
         3, "newer Playbook Studio")
     add("bad-field.json",
         b'{"format": "playbook-studio", "format_version": 1, "definition": '
-        b'{"A": {"type": "branch", "conditions": "nope"}}}', 3, "/definition/A/conditions")
+        b'{"A": {"type": "branch", "conditions": "nope"}}}', 1, "state.invalid")
     many = {f"S{i}": {"type": "pass", "next": f"S{i + 1}"} for i in range(20_001)}
     add("too-many-states.json", json.dumps({"format": "playbook-studio", "format_version": 1,
                                             "definition": many}).encode(), 3, "the limit is 20,000")

@@ -266,18 +266,7 @@ def test_bad_version_values_are_refused(version: Any) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["definition"].update({"X": {"type": ["bogus"]}}),  # text types load
-         "/definition/X: a state needs a 'type' (text"),  # as UnknownState, for repair
-        (lambda d: d["definition"].update({"X": {"next": "Done"}}),
-         "/definition/X: a state needs a 'type'"),
-        (lambda d: d["definition"]["Check"].update(conditions=5),
-         "/definition/Check/conditions: Input should be a valid list"),
-        (lambda d: d["definition"]["Check"]["conditions"][0].pop("next"),
-         "/definition/Check/conditions/0/next: required field is missing"),
-        (lambda d: d["definition"]["Get Alerts"]["on_error"][0].pop("error_type"),
-         "/definition/Get Alerts/on_error/0/error_type: required field is missing"),
-        (lambda d: d["definition"]["Contain"]["paths"][0].update(root=3),
-         "/definition/Contain/paths/0/root: Input should be a valid string"),
+        (lambda d: d["definition"].update({"X": 5}), "/definition/X: a state is a JSON object with a 'type', found a number"),
         (lambda d: d.update(max_runtime=0), "/max_runtime: Input should be greater than or equal to 1"),
         (lambda d: d.update(log_level="LOUD"), "/log_level: Input should be"),
         (lambda d: d.update(colour="blue"), "/colour: unknown field"),
@@ -300,10 +289,46 @@ def test_validation_errors_are_located(change: Any, expected: str) -> None:
 def test_many_errors_are_summarised() -> None:
     data = sample()
     for index in range(9):
-        data["definition"][f"Bad {index}"] = {"type": 7}
+        data["definition"][f"Bad {index}"] = [index]
     with pytest.raises(DocumentError) as info:
         document_from_data(data)
     assert "... and 4 more" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "name", "field", "reason"),
+    [
+        (lambda d: d["definition"].update({"X": {"type": ["bogus"]}}), "X", "type",
+         "a state needs a 'type' (text"),
+        (lambda d: d["definition"].update({"X": {"next": "Done"}}), "X", "type",
+         "a state needs a 'type'"),
+        (lambda d: d["definition"]["Check"].update(conditions=5), "Check", "conditions",
+         "Input should be a valid list, found a number"),
+        (lambda d: d["definition"]["Check"]["conditions"][0].pop("next"), "Check",
+         "conditions[0].next", "required field is missing"),
+        (lambda d: d["definition"]["Get Alerts"]["on_error"][0].pop("error_type"), "Get Alerts",
+         "on_error[0].error_type", "required field is missing"),
+        (lambda d: d["definition"]["Contain"]["paths"][0].update(root=3), "Contain",
+         "paths[0].root", "Input should be a valid string, found a number"),
+    ],
+)
+def test_a_state_whose_fields_cannot_be_read_opens_for_repair_unchanged(
+        change: Any, name: str, field: str, reason: str) -> None:
+    from runtime.model.states import InvalidState, state_to_dict
+    from runtime.validate import validate_document
+
+    data = sample()
+    change(data)
+    written = copy.deepcopy(data["definition"][name])
+    doc = document_from_data(data)
+    state = doc.definition[name]
+    assert isinstance(state, InvalidState)
+    assert (state.field, state.type) == (field, "(invalid)") and reason in state.reason
+    assert state_to_dict(state) == written  # kept exactly as it came
+    assert list(doc.definition) == list(data["definition"])  # in its place
+    assert document_from_data(doc.to_dict()).to_dict() == doc.to_dict()  # saves and reopens
+    problems = [p for p in validate_document(doc) if p.code == "state.invalid"]
+    assert [(p.state, p.path, p.severity) for p in problems] == [(name, field, "error")]
 
 
 @pytest.mark.parametrize("root", [[], "text", 3, None])

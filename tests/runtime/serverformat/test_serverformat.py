@@ -384,13 +384,17 @@ def test_non_definitions_are_refused(data: Any) -> None:
         import_definition(data)
 
 
-def test_bad_state_in_a_definition_is_a_located_import_error() -> None:
-    data = {"A": {"start": True, "type": ["teleport"]}}
-    with pytest.raises(ImportError_, match="/definition/A: a state needs a 'type' \\(text"):
-        import_definition(data)
-    data = {"A": {"start": True, "type": "pass", "next": 5}}
-    with pytest.raises(ImportError_, match="/definition/A/next: "):
-        import_definition(data)
+def test_a_state_whose_fields_cannot_be_read_imports_for_repair() -> None:
+    from runtime.model.states import InvalidState
+
+    data = {"A": {"start": True, "type": ["teleport"], "next": "B"},
+            "B": {"type": "pass", "next": 5}, "C": {"type": "success"}}
+    result = import_definition(data)
+    a, b = result.document.definition["A"], result.document.definition["B"]
+    assert isinstance(a, InvalidState) and "needs a 'type'" in a.reason and a.start
+    assert isinstance(b, InvalidState) and b.field == "next" and b.declared_type == "pass"
+    assert result.document.definition_dict() == data
+    assert any("kept unchanged for repair: A, B" in note for note in result.notes)
 
 
 def test_unknown_keys_survive_import_then_export() -> None:

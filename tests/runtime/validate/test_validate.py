@@ -221,6 +221,10 @@ CASES: dict[str, tuple[dict[str, Any], str | None, str]] = {
     "state.unknown-type": (
         {"definition": flow(Q={"type": "quantum", "qubits": 3, "next": "Done"})}, "Q", "type",
     ),
+    "state.invalid": (
+        {"definition": flow(W={"type": "wait", "duration": 5, "next": ["Done", "End"]})}, "W",
+        "next",
+    ),
     "dataflow.unknown-path": (
         {"definition": flow(B={"type": "branch", "default": "Done", "conditions": [
             {"condition": "$.alert.severity == 'high'", "next": "Done"}]}),
