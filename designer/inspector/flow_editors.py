@@ -248,8 +248,10 @@ class BranchEditor(_ListSection):
         else:
             row.expression.set_error_at(None)
             sources = self.binding.sources()
-            live += [("warning", f"Nothing upstream provides {p}")
-                     for p in condition.paths if not sources.provides(p)]
+            linted = " ".join(p.message for p in self.binding.problems()
+                              if p.code.startswith("dataflow."))
+            live += [("warning", f"Nothing upstream provides {p}") for p in condition.paths
+                     if not sources.provides(p) and p not in linted]  # the lint says it better
         others = [m for m in super().messages_for(index) if "does not parse" not in m[1]]
         return live + others
 

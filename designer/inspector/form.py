@@ -243,7 +243,9 @@ class SchemaSection(QWidget):
         except PathSyntaxError as exc:
             return [("error", f"$.{key}: invalid dynamic value: {exc.reason} "
                               f"(character {exc.position + 1})")]
-        if not self.binding.sources().provides(path):
+        linted = any(p.code.startswith("dataflow.") and path in p.message
+                     for p in self.binding.problems())
+        if not linted and not self.binding.sources().provides(path):  # else the lint says it
             return [("warning", f"Nothing upstream provides {path}: it is not in the run "
                                 "profile's payload or an earlier state's documented response")]
         return []

@@ -63,9 +63,15 @@ def test_a_replaced_payload_is_not_offered_and_a_read_of_it_warns(qtbot) -> None
     qtbot.keyClicks(row.switch.path, "$.alerts[0].host")
     assert [s for s, _m in row.messages.messages] == ["warning"]
     assert "$.alerts[0].host" in row.messages.messages[0][1]
+    # Once validation has run, the lint's warning (with its did-you-mean) stands alone.
+    context.validate_now()
+    page = select(context, inspector, "Ping")
+    row = page.body.rows["destination_device"]
+    assert [s for s, _m in row.messages.messages] == ["warning"], row.messages.messages
+    assert "did you mean" in row.messages.messages[0][1]
     row.switch.path.clear()
     qtbot.keyClicks(row.switch.path, "$.data[0].host")
-    assert row.messages.messages == []
+    qtbot.waitUntil(lambda: row.messages.messages == [])  # after the debounced validation
 
 
 def test_a_batch_body_offers_the_item_paths(qtbot) -> None:
