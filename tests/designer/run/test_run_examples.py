@@ -26,6 +26,7 @@ CASES = [
 ]
 EXPECTED = {  # the statuses of tests/fixtures/golden (issue 13's rules)
     ("suspicious-logon-triage", "Incident service down"): "failed",
+    ("log-source-health", "A silent source"): "failed",
     ("suspicious-logon-triage", "Offline host"): "partial",
 }
 
