@@ -3,7 +3,8 @@
 The profile combo lists the document's run profiles (the context's choice, kept in step both
 ways) and ends with "Manage profiles…", which opens the Run Profiles dialog. Speed and log
 level default to the profile's own; choosing another overrides it for the next runs only
-(the profile is not edited). Run and Kill are ``QAction``s so the Run menu shares them.
+(the profile is not edited). Run and Kill are ``QAction``s so the Run menu shares them. The
+combos take the mouse wheel only while focused, so a wheel over the toolbar changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QStyle, QToolBar, QWidget
 
+from designer.inspector.widgets.wheel import guard_wheel
 from designer.run.style import LOG_LEVELS, SPEEDS
 
 MANAGE = "Manage profiles…"
@@ -92,6 +94,7 @@ class RunToolbar(QToolBar):
         self.addWidget(self.speed_combo)
         self.addWidget(QLabel(" Log level "))
         self.addWidget(self.level_combo)
+        guard_wheel(self)  # the combos take the wheel only when focused (issue 16 item 2)
         context.profileChanged.connect(lambda _name: self.fill_profiles())
         context.documentChanged.connect(self._document_changed)
         controller.executionStarted.connect(lambda _eid: self.update_kill())

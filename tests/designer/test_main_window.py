@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QKeySequence, QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QMessageBox, QWidget
 
 from designer.canvas.ports import ADD_CONDITION, ADD_PATH
 from designer.document import set_state_field
@@ -178,3 +178,44 @@ def test_connecting_a_port_that_does_not_exist_is_refused(window) -> None:
     count = window.context.undo_stack.count()
     assert not window.scene.editor.connect_port(branch, "conditions[3].next", target)
     assert window.context.undo_stack.count() == count
+
+
+def wheel(widget: QWidget, notches: int) -> None:
+    """One real wheel event over the middle of ``widget`` (negative = scroll down)."""
+    local = QPointF(widget.rect().center())
+    event = QWheelEvent(local, QPointF(widget.mapToGlobal(local.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_wheel_over_the_run_toolbar_changes_nothing_unless_a_combo_is_focused(
+        window, qtbot, examples_dir) -> None:
+    window.open_path(examples_dir / "suspicious-logon-triage.playbook.json")
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    toolbar = window.run_ui.toolbar
+    combos = [toolbar.findChild(QComboBox, name)
+              for name in ("RunProfileCombo", "RunSpeedCombo", "RunLevelCombo")]
+    assert all(combo is not None and combo.isVisible() for combo in combos)
+    profile = window.context.profile_name
+    assert profile is not None and toolbar.profile_combo.count() > 3  # room to move
+    controller = window.run_ui.controller
+    overrides = (controller.speed_override, controller.level_override)
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    for combo in combos:
+        index = combo.currentIndex()
+        for notches in (-1, -1, 1):
+            wheel(combo, notches)
+            assert combo.currentIndex() == index, combo.objectName()
+    assert window.context.profile_name == profile
+    assert (controller.speed_override, controller.level_override) == overrides
+
+    level = toolbar.level_combo  # once focused (clicked or tabbed to), the wheel works
+    level.setFocus()
+    qtbot.waitUntil(level.hasFocus)
+    wheel(level, -1)
+    assert level.currentIndex() == 1
+    assert controller.level_override == level.currentData()
