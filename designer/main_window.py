@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.actions import ACTIONS, MENU_ORDER, ActionSpec, redo_shortcuts
+from designer.actions import (
+    ACTIONS,
+    MENU_ORDER,
+    ActionSpec,
+    ShortcutsDialog,
+    redo_shortcuts,
+    shortcut_rows,
+)
 from designer.canvas import CanvasView, PlaybookScene
 from designer.context import DesignerContext
 from designer.definition_view import DefinitionView
@@ -37,7 +44,7 @@ from designer.palette import PaletteWidget
 from designer.problems import ProblemsWidget, shown_counts
 from designer.run import SCREEN_DOCKS
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4  # 4: Test Results tabbed with Executions and Problems
 
 
 def guide_path() -> Path:
@@ -68,6 +75,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._default_state = self.saveState(LAYOUT_VERSION)
+        self._default_docks = {dock.objectName() for dock in self.findChildren(QDockWidget)}
         self._shown_once = False
         self._restored = False
         self.restore_layout()
@@ -121,8 +129,7 @@ class MainWindow(QMainWindow):
         redo = self.context.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts(redo_shortcuts())
         edit = self.menus["&Edit"]
-        first = edit.actions()[0] if edit.actions() else None
-        edit.insertActions(first, [undo, redo])
+        edit.insertActions(edit.actions()[0], [undo, redo])  # the table gives Edit its rows
         self.actions_by_key["undo"], self.actions_by_key["redo"] = undo, redo
         view = self.menus["&View"]
         view.addSeparator()
@@ -173,6 +180,13 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(executions, self.problems_dock)
         self.problems_dock.show()
         executions.raise_()
+        # Run All Profiles' results are a third tab there, never below the canvas, where they
+        # would squeeze Execution Details (hidden until a suite has run).
+        results = self.suite_ui.dock
+        self.tabifyDockWidget(executions, results)
+        results.hide()
+        self.menus["&View"].addAction(results.toggleViewAction())
+        executions.raise_()
         self.resizeDocks([self.palette_dock, executions], [520, 380], Qt.Orientation.Vertical)
         for key in SCREEN_DOCKS:  # the execution screen appears with the first execution
             docks[key].hide()
@@ -215,7 +229,11 @@ class MainWindow(QMainWindow):
         ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
         self.palette_widget.addRequested.connect(self._add_from_palette)
         self.inspector.openPlaybookRequested.connect(self.open_in_new_window)
-        ctx.documentChanged.connect(lambda change: change.playbook and self.update_title())
+        ctx.documentChanged.connect(self._document_changed)
+
+    def _document_changed(self, change: Any) -> None:
+        if change.playbook:
+            self.update_title()
 
     # -- title, badge, recent ----------------------------------------------------------------
     def update_title(self) -> None:
@@ -261,11 +279,20 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
 
     def view_reset_layout(self) -> None:
+        docks = self.findChildren(QDockWidget)
+        later = {dock for dock in docks if dock.isHidden()  # made after the defaults (Compare)
+                 and dock.objectName() not in self._default_docks}
         self.restoreState(self._default_state, LAYOUT_VERSION)
         showing = bool(self.run_ui.screen.execution_id)
-        for dock in self.findChildren(QDockWidget):
-            if showing or dock.objectName() not in SCREEN_DOCKS:
+        results = self.suite_ui.dock
+        for dock in docks:
+            if dock in later:
+                continue
+            if dock is results:
+                dock.setVisible(self.suite_ui.result is not None)  # its tab, when it has any
+            elif showing or dock.objectName() not in SCREEN_DOCKS:
                 dock.show()
+        self.run_ui.docks["ExecutionsDock"].raise_()
         self.run_ui.reset_layout()  # Details and Graph side by side again
         self._default_sizes()
 
@@ -385,26 +412,11 @@ class MainWindow(QMainWindow):
         self.canvas.align_to_grid()
 
     # -- help -----------------------------------------------------------------------------------
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(action, keys) for every action with a shortcut, the run toolbar's included."""
-        actions = list(self.actions_by_key.values())
-        actions += [getattr(self.run_ui, key, None) for key in ("run_action", "kill_action")]
-        rows, seen = [], set()
-        for action in actions:
-            if action is None or id(action) in seen:
-                continue
-            seen.add(id(action))
-            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                             for k in action.shortcuts() if not k.isEmpty())
-            if keys:
-                rows.append((action.text().replace("&", ""), keys))
-        return rows
-
     def help_shortcuts(self) -> None:
-        lines = [f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>"
-                 for text, keys in self.shortcut_rows()]
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellpadding=3>" + "".join(lines) + "</table>")
+        """Help → Keyboard Shortcuts (F1): every key of every menu, Run and debugger included."""
+        dialog = ShortcutsDialog(shortcut_rows(self.menus), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def help_guide(self) -> None:
         """Open the user guide (docs/guide.md) in the desktop's viewer."""

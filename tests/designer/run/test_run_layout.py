@@ -4,7 +4,8 @@ and 1440 × 900), and the execution screen's layout buttons.
 The run is started as a person does (F5 on the window); what is checked is what the person
 sees: every Execution Details field and "+ Create Run Profile" wholly on screen, at least eight
 lines of the Inputs tab, the Executions list's session, time and log-level pill inside the list
-without scrolling sideways.
+without scrolling sideways; and Run All Profiles' Test Results opening as a tab beside
+Executions, so the execution screen still fits (also after View → Reset Window Layout).
 """
 
 from __future__ import annotations
@@ -71,9 +72,19 @@ def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
     point = view.mapFromScene(card.sceneBoundingRect().center())
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     spin(qloop, 0.3)
-    details = ui.details
-    assert details.state == "Risk Score"
+    assert ui.details.state == "Risk Score"
+    assert_execution_screen_fits(ui, size)
+    assert_executions_list_fits(ui, execution_id)
+    assert_test_results_stay_beside_executions(window, qloop, size)
+    window.context.undo_stack.setClean()
+    ui.shutdown()
+    window.close()
+    QApplication.processEvents()
 
+
+def assert_execution_screen_fits(ui: Any, size: tuple[int, int]) -> None:
+    """Every Details field, + Create Run Profile, the header and 8 lines of Inputs on screen."""
+    details = ui.details
     fields = [f for f in details.values if f != "Iteration"]
     hidden = [f for f in fields if not (wholly_visible(details.keys[f])
                                         and wholly_visible(details.values[f]))]
@@ -92,6 +103,36 @@ def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
     assert tree.viewport().height() >= 8 * line, \
         f"only {tree.viewport().height() / line:.1f} lines of the Inputs tab at {size}"
 
+
+def assert_test_results_stay_beside_executions(window: Any, qloop: Any,
+                                               size: tuple[int, int]) -> None:
+    """Run All Profiles (Ctrl+F5) opens Test Results as a tab beside Executions and Problems,
+    never below the canvas; the execution screen still fits, and so after Reset Layout."""
+    ui, suite_ui = window.run_ui, window.suite_ui
+    results, executions = suite_ui.dock, ui.docks["ExecutionsDock"]
+    assert not results.isVisible(), "Test Results is open in the default layout"
+    finished: list[Any] = []
+    suite_ui.finished.connect(finished.append)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ControlModifier)
+    wait_until(qloop, lambda: bool(finished), 60)
+    spin(qloop, 0.3)
+    assert results.isVisible() and wholly_visible(suite_ui.panel.summary)
+    tabbed = window.tabifiedDockWidgets(results)
+    assert executions in tabbed and window.problems_dock in tabbed
+    assert_execution_screen_fits(ui, size)
+
+    window.actions_by_key["reset_layout"].trigger()
+    spin(qloop, 0.3)
+    assert executions.isVisible() and not results.isFloating()
+    assert executions in window.tabifiedDockWidgets(results)
+    assert_execution_screen_fits(ui, size)
+    assert results.isVisible()  # it has results: its tab stays, behind Executions
+    assert results.toggleViewAction() in window.menus["&View"].actions()
+
+
+def assert_executions_list_fits(ui: Any, execution_id: str) -> None:
+    """Session, time and the log-level pill inside the list without scrolling sideways."""
     panel = ui.executions
     assert ui.docks["ExecutionsDock"].isVisible()
     list_view = panel.view
@@ -108,10 +149,6 @@ def test_default_layout_fits_the_screen_during_a_run(qtbot, qloop, store, size):
         metrics.horizontalAdvance("DEBUG")
     assert list_view.visualRect(panel.model.index(row, SESSION_COL)).width() >= \
         metrics.horizontalAdvance(execution_id[:8])
-    window.context.undo_stack.setClean()
-    ui.shutdown()
-    window.close()
-    QApplication.processEvents()
 
 
 def click_layout(qloop: Any, ui: Any, key: str) -> None:
