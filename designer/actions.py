@@ -2,14 +2,25 @@
 
 Each row names the menu, the text, the shortcut (a ``QKeySequence.StandardKey`` where one
 exists), whether it goes on the toolbar, and the window method that handles it. The window
-builds menus, toolbar and shortcuts from this table in one loop.
+builds menus, toolbar and shortcuts from this table in one loop. :class:`ShortcutsDialog`
+(Help → Keyboard Shortcuts) lists every key of every menu, read from the built menus, so the
+run, debugger and suite actions that their own modules add to the Run menu are listed too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 SK = QKeySequence.StandardKey
 
@@ -77,3 +88,78 @@ def redo_shortcuts() -> list[QKeySequence]:
     if QKeySequence("Ctrl+Y") not in keys:
         keys.append(QKeySequence("Ctrl+Y"))
     return keys
+
+
+# Keys an action holds only in some modes, by object name: while a run is paused the debugger
+# moves F5 from Run to Continue, so each is listed with the key it has when it applies.
+MODAL_KEYS = {"RunAction": "F5", "Debug_continue": "F5 (while paused)"}
+
+
+def action_keys(action: QAction) -> str:
+    """The action's keys as the user reads them ("Ctrl+Shift+Z, Ctrl+Y"), or ""."""
+    keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                     for k in action.shortcuts() if not k.isEmpty())
+    return keys or MODAL_KEYS.get(action.objectName(), "")
+
+
+def shortcut_rows(menus: dict[str, QMenu]) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for every action with a key, menu by menu, submenus included."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[int] = set()
+
+    def walk(title: str, menu: QMenu) -> None:
+        for action in menu.actions():
+            sub = action.menu()
+            if isinstance(sub, QMenu):
+                walk(title, sub)
+                continue
+            keys = "" if action.isSeparator() else action_keys(action)
+            if keys and id(action) not in seen:
+                seen.add(id(action))
+                rows.append((title.replace("&", ""), action.text().replace("&", ""), keys))
+
+    for title, menu in menus.items():
+        walk(title, menu)
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    """Help → Keyboard Shortcuts: the keys grouped by menu, in a list that scrolls."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ShortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("ShortcutsList")
+        self.tree.setHeaderLabels(["Action", "Keys"])
+        self.tree.setRootIsDecorated(False)
+        groups: dict[str, QTreeWidgetItem] = {}
+        for menu, text, keys in rows:
+            group = groups.get(menu)
+            if group is None:
+                group = groups[menu] = QTreeWidgetItem(self.tree, [menu, ""])
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                group.setFirstColumnSpanned(True)
+            item = QTreeWidgetItem(group, [text, keys])
+            item.setToolTip(1, keys)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addWidget(buttons)
+        self.resize(480, 560)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(menu, action, keys) as listed."""
+        listed = []
+        groups = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        for group in groups:
+            items = [group.child(j) for j in range(group.childCount())] if group else []
+            listed += [(group.text(0), item.text(0), item.text(1))
+                       for item in items if group and item]
+        return listed

@@ -167,8 +167,10 @@ def test_execution_screen_is_hidden_until_an_execution_is_opened(window, qtbot) 
     docks = {d.objectName(): d for d in window.findChildren(QDockWidget)}
     assert not any(docks[name].isVisible() for name in SCREEN_DOCKS)
     assert docks["PaletteDock"].isVisible() and docks["InspectorDock"].isVisible()
-    window.view_reset_layout()  # Reset Layout keeps them hidden while nothing is shown
+    assert not docks["TestResultsDock"].isVisible()  # until Run All Profiles has results
+    window.actions_by_key["reset_layout"].trigger()  # keeps them hidden while nothing is shown
     assert not any(docks[name].isVisible() for name in SCREEN_DOCKS)
+    assert not docks["TestResultsDock"].isVisible()
 
 
 def test_connecting_a_port_that_does_not_exist_is_refused(window) -> None:
@@ -219,3 +221,32 @@ def test_wheel_over_the_run_toolbar_changes_nothing_unless_a_combo_is_focused(
     wheel(level, -1)
     assert level.currentIndex() == 1
     assert controller.level_override == level.currentData()
+
+
+def test_shortcuts_dialog_lists_the_run_debugger_suite_and_compare_keys(window, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    from designer.actions import ShortcutsDialog
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_F1)  # Help → Keyboard Shortcuts
+    dialog = window.findChild(ShortcutsDialog, "ShortcutsDialog")
+    assert dialog is not None and dialog.isVisible()
+    listed = {(menu, text): keys for menu, text, keys in dialog.rows()}
+    expected = {
+        ("Run", "Run"): "F5", ("Run", "Kill"): "Shift+F5",
+        ("Run", "Toggle Breakpoint"): "F9", ("Run", "Conditional Breakpoint…"): "Ctrl+F9",
+        ("Run", "Continue"): "F5 (while paused)", ("Run", "Step"): "F10",
+        ("Run", "Step Into"): "F11", ("Run", "Test This State…"): "Ctrl+T",
+        ("Run", "Run All Profiles"): "Ctrl+F5",
+        ("File", "Next Change"): "F7", ("File", "Previous Change"): "Shift+F7",
+        ("Help", "Keyboard Shortcuts"): "F1",
+    }
+    assert "Ctrl+Y" in listed[("Edit", "Redo")].split(", ")  # beside the platform's keys
+    for row, keys in expected.items():
+        assert listed.get(row) == keys, (row, listed.get(row))
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.findChild(ShortcutsDialog) is None)
