@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runtime.gcpause import paused_gc
 from runtime.jsonio import JsonInputError, read_json_file
 from runtime.model.document import PlaybookDocument
 from runtime.model.io import DocumentError, document_from_data
@@ -37,8 +38,20 @@ def is_native(data: Any) -> bool:
     )
 
 
-def playbook_from_data(data: Any, *, source: str = "") -> LoadedPlaybook:
-    """Build a playbook from parsed JSON of either kind."""
+def playbook_from_data(data: Any, *, source: str = "", layout: bool = True) -> LoadedPlaybook:
+    """Build a playbook from parsed JSON of either kind.
+
+    Args:
+        data: The parsed JSON.
+        source: The file name, for messages.
+        layout: Lay a server definition out (False when only validating: no picture is
+            needed, and the layout is a third of a large import).
+    """
+    with paused_gc():
+        return _from_data(data, source, layout)
+
+
+def _from_data(data: Any, source: str, layout: bool) -> LoadedPlaybook:
     prefix = f"{source}: " if source else ""
     if is_native(data):
         try:
@@ -48,7 +61,7 @@ def playbook_from_data(data: Any, *, source: str = "") -> LoadedPlaybook:
     if looks_like_server_definition(data):
         name = Path(source).name.split(".")[0] if source else "Imported playbook"
         try:
-            result = import_definition(data, name=name or "Imported playbook")
+            result = import_definition(data, name=name or "Imported playbook", layout=layout)
         except ImportError_ as exc:
             raise PlaybookLoadError(f"{prefix}{exc}") from None
         return LoadedPlaybook(result.document, "server", result.dialect, result.notes)
@@ -74,10 +87,14 @@ def _json_kind(value: Any) -> str:
             float: "number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def load_playbook(path: str | Path) -> LoadedPlaybook:
-    """Read a playbook file of either kind; every failure is a PlaybookLoadError."""
-    try:
-        data = read_json_file(path)
-    except JsonInputError as exc:
-        raise PlaybookLoadError(str(exc)) from None
-    return playbook_from_data(data, source=str(path))
+def load_playbook(path: str | Path, *, layout: bool = True) -> LoadedPlaybook:
+    """Read a playbook file of either kind; every failure is a PlaybookLoadError.
+
+    ``layout=False`` skips laying out a server definition (see :func:`playbook_from_data`).
+    """
+    with paused_gc():
+        try:
+            data = read_json_file(path)
+        except JsonInputError as exc:
+            raise PlaybookLoadError(str(exc)) from None
+        return playbook_from_data(data, source=str(path), layout=layout)

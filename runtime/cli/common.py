@@ -40,12 +40,13 @@ def fmt_time(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def load(path: str) -> Any:
-    """Load a playbook of either kind or raise CliError(exit 3)."""
+def load(path: str, *, layout: bool = True) -> Any:
+    """Load a playbook of either kind or raise CliError(exit 3); ``layout=False`` when no
+    picture is needed (validate)."""
     from runtime.loader import PlaybookLoadError, load_playbook
 
     try:
-        return load_playbook(path)
+        return load_playbook(path, layout=layout)
     except PlaybookLoadError as exc:
         raise CliError(str(exc), EXIT_INPUT) from None
 

@@ -26,7 +26,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for path in args.files:
         try:
-            loaded = load(path)
+            loaded = load(path, layout=False)
         except CliError as exc:
             report.append({"file": path, "unreadable": str(exc)})
             if args.format == "text":

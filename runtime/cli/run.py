@@ -12,10 +12,7 @@ and hands steps to the history at least every 200 ms, so other processes see it 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import signal
-import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +28,6 @@ from runtime.cli.common import (
     open_store,
     out,
 )
-from runtime.history.control import controlled
 
 if TYPE_CHECKING:
     from runtime.history.records import StepRow
@@ -106,6 +102,8 @@ def _check_trust(args: argparse.Namespace, document: Any) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: `playbook validate` does not need it
+
     from runtime.engine import CompiledPlaybook, Engine, PlaybookInvalid, parse_speed
 
     loaded = load(args.file)
@@ -131,6 +129,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _run(engine: Any, playbook: Any, options: Any, fmt: str) -> int:
+    import asyncio
+    import signal
+
+    from runtime.history.control import controlled
+
     depth: dict[str, int] = {}
     steps: list[dict[str, Any]] = []
 
@@ -209,6 +212,8 @@ def add_commands(sub: Any) -> None:
 
 def worker_pid(worker: str) -> int | None:
     """The pid of a ``<host>-<pid>`` worker on this host, else None."""
+    import socket
+
     host, _, pid = worker.rpartition("-")
     if host != socket.gethostname() or not pid.isdigit():
         return None

@@ -11,7 +11,6 @@ cannot be read.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from typing import Any
 
@@ -22,6 +21,8 @@ KIND_NAMES = {"state": "states", "condition": "branch conditions", "path": "path
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    import asyncio
+
     from runtime.loader import PlaybookLoadError
     from runtime.testing import junit_xml, run_suite
 

@@ -77,8 +77,17 @@ def _success_shape(entry: Any) -> Shape:
 
 
 def join_all(shapes: Iterable[Shape]) -> Shape | None:
+    """The join of ``shapes`` (None: no shapes). Many flows into one state (every action's
+    fallback to a shared error handler) carry equal shapes: each distinct shape is joined
+    once, as the join is idempotent."""
+    items = shapes if isinstance(shapes, list) else list(shapes)
+    if len(items) > 2:
+        unique: dict[tuple[Any, ...], Shape] = {}
+        for shape in items:
+            unique.setdefault(shape.fingerprint(), shape)
+        items = list(unique.values())
     out: Shape | None = None
-    for shape in shapes:
+    for shape in items:
         out = shape if out is None else out.join(shape)
     return out
 
@@ -223,10 +232,15 @@ class _Flow:
             self.start: {("", "trigger"): self.payload}}
         ends: dict[str, dict[tuple[str, str], Shape]] = {}
         memo: dict[str, list[tuple[str, str, Shape]]] = {}
+        dirty = set(order)  # states whose incoming flows changed since their last join
         for _ in range(MAX_PASSES):
             changed = False
             for name in order:
-                data = join_all(contrib.get(name, {}).values())
+                if name in dirty:
+                    dirty.discard(name)
+                    data = join_all(list(contrib.get(name, {}).values()))
+                else:
+                    data = inputs.get(name)
                 if data is None:
                     continue
                 if name in self.containers or inputs.get(name) != data or name not in memo:
@@ -244,6 +258,7 @@ class _Flow:
                         if slot.get((name, edge)) != shape:
                             slot[(name, edge)] = shape
                             changed = True
+                            dirty.add(target)
             new_ends = {root: join_all(ends.get(root, {}).values()) for root in self.members}
             if new_ends != self.body_ends:
                 self.body_ends = new_ends

@@ -10,6 +10,7 @@ on some flows only → ``dataflow.maybe-missing``. The message names the nearest
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,19 +45,43 @@ def reads_of(state: Any) -> Iterator[tuple[str, str]]:
         yield "collection_path", state.collection_path
 
 
-def suggestions(shape: Shape, path: str, limit: int = 3) -> list[str]:
-    known = [text for text, _t, _d in shape.paths()]
-    return difflib.get_close_matches(path, known, n=limit, cutoff=0.5)
+def suggestions(shape: Shape, path: str, limit: int = 3,
+                scores: dict[tuple[str, str], float] | None = None) -> list[str]:
+    """The known paths of ``shape`` nearest to ``path``, best first: exactly
+    :func:`difflib.get_close_matches` (cutoff 0.5), with each pair's ratio kept in
+    ``scores`` when given, as the same unknown path is often read under many shapes."""
+    scores = {} if scores is None else scores
+    ranked: list[tuple[float, str]] = []
+    matcher: difflib.SequenceMatcher[str] | None = None
+    for segs in shape.nodes:
+        text = path_text(segs)
+        key = (path, text)
+        score = scores.get(key)
+        if score is None:
+            if matcher is None:
+                matcher = difflib.SequenceMatcher()
+                matcher.set_seq2(path)
+            matcher.set_seq1(text)
+            score = 0.0
+            if (matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5):
+                score = matcher.ratio()
+            scores[key] = score
+        if score >= 0.5:
+            ranked.append((score, text))
+    return [text for _score, text in heapq.nlargest(limit, ranked)]
 
 
-def _message(name: str, field: str, path: str, status: str, shape: Shape) -> str:
+def _message(name: str, field: str, path: str, status: str, shape: Shape,
+             scores: dict[tuple[str, str], float]) -> str:
     if status == "missing":
         text = (f"{field} of {name!r} reads {path}, which no upstream state or trigger "
                 "payload provides on any path to it")
     else:
         text = f"{field} of {name!r} reads {path}, which is provided on some paths to it only"
-    near = [s for s in suggestions(shape, path) if s != path]
-    if near and status == "missing":
+    if status != "missing":
+        return text
+    near = [s for s in suggestions(shape, path, scores=scores) if s != path]
+    if near:
         text += "; did you mean " + " or ".join(f"`{s}`" for s in near) + "?"
     return text
 
@@ -66,6 +91,7 @@ def check_dataflow(doc: PlaybookDocument, catalog: Catalog,
     """The data-flow warnings of a document (see the module docstring)."""
     result = inference or infer(doc, catalog)
     out: list[Problem] = []
+    scores: dict[tuple[str, str], float] = {}
     for name, state in doc.definition.items():
         shape = result.reads(name)
         if shape is None:
@@ -78,7 +104,7 @@ def check_dataflow(doc: PlaybookDocument, catalog: Catalog,
             if status == "definite":
                 continue
             code = "dataflow.unknown-path" if status == "missing" else "dataflow.maybe-missing"
-            out.append(problem(code, name, field, _message(name, field, path, status, shape)))
+            out.append(problem(code, name, field, _message(name, field, path, status, shape, scores)))
     return out
 
 

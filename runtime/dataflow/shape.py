@@ -11,6 +11,7 @@ shape of one pass with the next.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -37,6 +38,7 @@ def normalise(segments: tuple[Any, ...]) -> Segments:
     return tuple(ITEM if (s is WILDCARD or isinstance(s, int)) else s for s in segments)
 
 
+@functools.lru_cache(maxsize=8192)
 def path_text(segments: Segments) -> str:
     """Display text of a normalised path (``$.data[0].host``)."""
     parts = ["$"]
@@ -141,6 +143,10 @@ class Shape:
             if cut < len(segs) and cut and segs[:cut] in self.nodes:
                 return "missing"
         return "missing"
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """A hashable value equal for equal shapes."""
+        return (self.root, frozenset(self.nodes.items()), frozenset(self.opens.items()))
 
     def type_at(self, segs: Segments) -> str:
         if not segs:

@@ -153,8 +153,10 @@ def _infer_start(doc: PlaybookDocument) -> tuple[str | None, str | None]:
     return candidates[0], None
 
 
-def import_definition(data: Any, *, name: str = "Imported playbook") -> ImportResult:
-    """Import a server definition (either dialect) as a native document with a layout.
+def import_definition(data: Any, *, name: str = "Imported playbook",
+                      layout: bool = True) -> ImportResult:
+    """Import a server definition (either dialect) as a native document with a layout
+    (``layout=False``: no positions, for a caller that only validates or runs it).
 
     A definition with problems a person can fix in the designer (several or no start, unknown
     state types, transitions to missing states) imports: the problems are left for validation
@@ -185,6 +187,8 @@ def import_definition(data: Any, *, name: str = "Imported playbook") -> ImportRe
     if invalid:
         notes.append(f"state(s) with fields that cannot be read, kept unchanged for repair: "
                      f"{', '.join(invalid)}")
+    if not layout:
+        return ImportResult(doc, dialect, notes)
     result = layout_definition(doc.definition, start)
     doc.layout = Layout(positions={n: Point(x=x, y=y) for n, (x, y) in result.positions.items()})
     return ImportResult(doc, dialect, notes)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 
 from runtime.catalog import Catalog, load_catalog
 from runtime.dataflow.rules import DATAFLOW_RULES
+from runtime.gcpause import paused_gc
 from runtime.model.document import PlaybookDocument
 from runtime.model.states import AnyState, FunctionState
 from runtime.validate.graph import GRAPH_RULES, check_graph, check_wait_runtime
@@ -64,9 +65,10 @@ def validate_document(doc: PlaybookDocument, catalog: Catalog | None = None) -> 
     from runtime.dataflow.lint import check_dataflow  # late: runtime.dataflow uses .problems
 
     catalog = catalog or load_catalog()
-    problems = validate_definition(doc.definition, catalog)
-    problems.extend(_document_rules(doc))
-    problems.extend(check_dataflow(doc, catalog))
+    with paused_gc():
+        problems = validate_definition(doc.definition, catalog)
+        problems.extend(_document_rules(doc))
+        problems.extend(check_dataflow(doc, catalog))
     problems.sort(key=lambda p: p.severity != "error")
     return problems
 

@@ -244,10 +244,15 @@ def test_examples_pass_the_data_flow_lint(name: str) -> None:
 
 
 def test_the_log_source_example_reads_an_error_nothing_provides() -> None:
-    """Its branch tests ``$.checks[0].error``, but the batch body's selector keeps only
-    ``source`` and ``rows``: the condition can never hold (a real finding, reported)."""
+    """The example's branch once tested ``$.checks[0].error``, but the batch body's selector
+    keeps only ``source`` and ``rows``: the condition could never hold. The shipped example
+    reads ``rows`` now; the old condition is still reported, with the path it meant."""
     path = files("resources") / "examples" / "log-source-health.playbook.json"
-    problems = check_dataflow(load_playbook(str(path)).document, CATALOG)
+    doc = load_playbook(str(path)).document
+    assert check_dataflow(doc, CATALOG) == []
+    branch = doc.definition["First source silent?"]
+    branch.conditions[0].condition = "$.checks[0].error"  # type: ignore[union-attr]
+    problems = check_dataflow(doc, CATALOG)
     assert [(p.code, p.state) for p in problems] == [
         ("dataflow.unknown-path", "First source silent?")]
     assert "`$.checks[0].rows`" in problems[0].message

@@ -522,3 +522,13 @@ def test_a_list_as_next_on_a_terminal_state_is_a_rule_not_a_crash() -> None:
     assert list(doc.state("Done").targets()) == []
     assert "terminal.next" in _codes(doc)
     assert doc.definition_dict()["Done"]["next"] == ["Go", "End"]  # kept for repair
+
+
+def test_import_without_layout_gives_the_same_states_and_no_positions() -> None:
+    definition = wire(export_playbook(native(generate(7, size=30)), "snake").definition)
+    laid_out = import_definition(definition)
+    bare = import_definition(definition, layout=False)
+    assert laid_out.document.layout.positions
+    assert bare.document.layout.positions == {}
+    assert bare.document.definition == laid_out.document.definition
+    assert validate_document(bare.document) == validate_document(laid_out.document)
