@@ -33,6 +33,8 @@ test: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/run_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/debug_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/compare_screenshots.py
 	QT_QPA_PLATFORM=offscreen UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q \
 		tests/designer/inspector/test_inspector_screenshots.py
 

@@ -1,0 +1,135 @@
+"""Screenshot of the Compare view for the guide: ``python scripts/compare_screenshots.py [DIR]``
+(default ``docs/screenshots``).
+
+Offscreen, with temporary settings and history: the triage example is copied and edited the
+way an author would change it over time (Get Alerts' ``limit`` 50 → 100, Record benign renamed
+to Record verdict, Note popup not shown removed, a Notify SOC state added before Contained),
+the edited copy is opened and compared with the original (File → Compare With…, another
+file), and F7 steps to the second change (Get Alerts, one parameter). ``compare.png`` shows the window with the Compare dock
+widened: the merged canvas (added green, changed amber, removed red dashed), the list of
+changes and the per-field lines of the current one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = Path(str(files("resources") / "examples"))
+SIZE = (1400, 900)
+
+
+def edited_copy(original: Path, folder: Path) -> Path:
+    """The triage example with one change of each kind; returns the new file."""
+    data = json.loads(original.read_text(encoding="utf-8"))
+    states = data["definition"]
+    states["Get Alerts"]["parameters"]["limit"] = 100  # a changed parameter
+    states["Record verdict"] = states.pop("Record benign")  # a rename
+    states["Risky?"]["default"] = "Record verdict"
+    states.pop("Note popup not shown")  # a removed state
+    for rule in states["Warn user"].get("on_error", []):
+        if rule.get("fallback", {}).get("next") == "Note popup not shown":
+            rule["fallback"]["next"] = "End"
+    states["Notify SOC"] = {  # an added state
+        "type": "pass", "result": {"notified": "soc-tier2"}, "result_path": "$.notice",
+        "next": "Contained"}
+    states["Create Incident"]["next"] = "Notify SOC"
+    layout = data.get("layout", {})
+    positions = layout.get("positions", layout) if isinstance(layout, dict) else {}
+    if isinstance(positions, dict) and "Contained" in positions:
+        positions["Record verdict"] = positions.pop("Record benign")
+        positions.pop("Note popup not shown", None)
+        positions["Notify SOC"] = dict(positions["Contained"])  # Contained moves one right
+        positions["Contained"] = {**positions["Contained"],
+                                  "x": positions["Contained"]["x"] + 280.0}
+    path = folder / "suspicious-logon-triage-v2.playbook.json"
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+async def shoot(window: Any, out: Path, tmp: Path) -> list[Path]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QSplitter
+
+    from designer.compare import compare_controller
+
+    original = tmp / "suspicious-logon-triage.playbook.json"
+    original.write_text((EXAMPLES / original.name).read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    window.open_path(edited_copy(original, tmp))
+    await asyncio.sleep(0.3)
+    controller = compare_controller(window)
+    controller.compare_with_file(original)
+    dock, widget = controller.dock, controller.widget
+    for other in (window.palette_dock, window.problems_dock,
+                  window.run_ui.docks["ExecutionsDock"]):
+        other.hide()
+    window.resizeDocks([dock], [int(SIZE[0] * 0.8)], Qt.Orientation.Horizontal)
+    await asyncio.sleep(0.3)
+    split = widget.view.parentWidget()
+    if isinstance(split, QSplitter):  # most of the dock for the merged canvas
+        split.setSizes([int(split.width() * 0.74), int(split.width() * 0.26)])
+    window.canvas.zoom_to_fit()
+    await asyncio.sleep(0.3)
+    window.activateWindow()
+    for _ in range(2):  # F7 twice: to Get Alerts, whose one parameter changed
+        QTest.keyClick(window, Qt.Key.Key_F7)
+    await asyncio.sleep(0.3)
+    view = widget.view  # 40 %: the whole flow, cards still with titles and change captions
+    view.zoom_reset()
+    for _ in range(5):
+        view.zoom_out()
+    first, last = widget.scene.item("Get Alerts"), widget.scene.item("Contained")
+    view.centerOn(first.sceneBoundingRect().united(last.sceneBoundingRect()).center())
+    await asyncio.sleep(0.4)
+    path = out / "compare.png"
+    window.grab().save(str(path))
+    return [path]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    tmp = Path(tempfile.mkdtemp(prefix="compare-screenshots-"))
+    QCoreApplication.setOrganizationName("PlaybookStudioScreenshots")
+    QCoreApplication.setApplicationName("compare")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from designer.app import apply_scheme
+
+    apply_scheme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    from designer.main_window import MainWindow
+    from runtime.history import HistoryStore
+
+    store = HistoryStore(tmp / "history.sqlite3", background=True)
+    window = MainWindow(store)
+    window.setProperty("quiet", True)
+    window.resize(*SIZE)
+    window.show()
+    saved = loop.run_until_complete(shoot(window, out, tmp))
+    for path in saved:
+        print(path)
+    window.context.undo_stack.setClean()
+    window.run_ui.shutdown()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
