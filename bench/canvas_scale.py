@@ -163,7 +163,7 @@ class Bench:
                 pauses.append(time.perf_counter() - started[0])
         gc.callbacks.append(on_gc)
         try:
-            while self.scene.is_building():
+            while self.scene.projection.is_building():
                 start = time.perf_counter()
                 QApplication.processEvents()
                 self.longest_slice = max(self.longest_slice, time.perf_counter() - start)
@@ -233,7 +233,7 @@ def bench_layout(n: int = 1000) -> None:
           f"{ms(min(canvas_runs))}; crossings {crossings} (barycentre sweeps alone, without "
           f"the transpose pass: {sweeps_only}; dot: 0)")
     bench = Bench(n)
-    bench.scene.finish_build()
+    bench.scene.projection.finish_build()
     from designer.document import Patch
 
     scrambled = {name: (float(i % 40) * 300, float(i // 40) * 150)
@@ -280,7 +280,7 @@ def bench_drag(bench: Bench) -> None:
     for _ in range(30):
         def frame() -> None:
             item.setPos(item.pos() + QPointF(4, 2))
-            scene.reroute([name])
+            scene.projection.reroute([name])
             bench.render()
         frames.append(timed(frame)[1])
     pos = item.pos()
@@ -292,7 +292,7 @@ def bench_drag(bench: Bench) -> None:
 def bench_status(bench: Bench) -> None:
     view, scene = bench.view, bench.scene
     names = list(scene.context.document.definition)
-    _, t_mode = timed(lambda: scene.set_run_mode(True))
+    _, t_mode = timed(lambda: scene.run_marks.set_run_mode(True))
     for label, setup in (("100 % zoom", view.zoom_reset), ("zoomed to fit", view.zoom_to_fit)):
         setup()
         if label == "100 % zoom":
@@ -308,8 +308,8 @@ def bench_status(bench: Bench) -> None:
         _, t_burst = timed(burst)
         print(f"  200 set_run_status + render at {label}: {ms(t_burst)}"
               f" (run mode on: {ms(t_mode)})")
-        scene.clear_run_marks()
-    scene.set_run_mode(False)
+        scene.run_marks.clear_run_marks()
+    scene.run_marks.set_run_mode(False)
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.style import theme
+from designer.canvas.style import USER_TYPE, theme
 
-EDGE_ITEM_TYPE = QGraphicsItem.UserType + 2
+EDGE_ITEM_TYPE = USER_TYPE + 2
 ARROW = 9.0
 LABEL_LOD = 0.6
 MAX_LABEL = 150.0
@@ -43,7 +43,7 @@ class EdgeItem(QGraphicsItem):
         self.jump = False
         self._path = QPainterPath()
         self._end = QPointF()
-        self._start = None
+        self._start: QPainterPath.Element | None = None
         self._label_pos: QPointF | None = None
         self._hovered = False
         self._bounds = QRectF()
@@ -158,7 +158,7 @@ class EdgeItem(QGraphicsItem):
             stroker.setWidth(10)
             shape = stroker.createStroke(self._path)
             if self.jump:
-                shape.addRect(self._label_rect(self._label_pos))
+                shape.addRect(self._label_rect(self._label_pos or self._end))
             else:
                 shape.addPolygon(self._arrow())
             self._shape = shape
@@ -213,7 +213,7 @@ class EdgeItem(QGraphicsItem):
 
     def _paint_label(self, painter: QPainter, colour) -> None:
         t = theme()
-        rect = self._label_rect(self._label_pos)
+        rect = self._label_rect(self._label_pos or self._end)
         painter.setBrush(t.label_back)
         painter.setPen(QPen(colour if self.jump else t.card_border, 0.8))
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)

@@ -10,6 +10,7 @@ and pushes them through ``context.push`` with a readable text; it never touches 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF
@@ -150,8 +151,8 @@ class SceneEditor:
         notes = [i.note_id for i in self.scene.selectedItems() if isinstance(i, NoteItem)]
         return self.delete(names, edges, notes)
 
-    def delete(self, names: list[str], edges: list[tuple[str, str]] = (),
-               notes: list[str] = ()) -> bool:
+    def delete(self, names: Sequence[str], edges: Sequence[tuple[str, str]] = (),
+               notes: Sequence[str] = ()) -> bool:
         """Delete states, disconnect edges and remove notes, all as one step.
 
         Deleting one state in the middle of a flow offers to connect the states before it to
@@ -263,7 +264,8 @@ class SceneEditor:
         moves = {n: p for n, p in positions.items() if self.doc.position(n) != p}
         if not moves:
             return False
-        done = self._push(Patch(positions=moves), "Auto-layout")
+        patch, _ = move_states(self.doc, moves)
+        done = self._push(patch, "Auto-layout")
         if done and not selection_only:
             for view in self.scene.views():  # the whole laid-out playbook in view
                 if hasattr(view, "zoom_to_fit"):
@@ -283,8 +285,9 @@ class SceneEditor:
     def commit_note(self, note_id: str, fields: dict[str, Any]) -> None:
         old = next((n for n in self.doc.doc.layout.notes if n.id == note_id), None)
         text = "Edit note" if old is not None and old.text != fields.get("text") else "Resize note"
-        if not self._push(Patch(notes={note_id: fields}), text) and old is not None:
-            self.scene.note(note_id).set_note(old.text, old.x, old.y, old.width, old.height)
+        item = self.scene.note(note_id)
+        if not self._push(Patch(notes={note_id: fields}), text) and old and item is not None:
+            item.set_note(old.text, old.x, old.y, old.width, old.height)
 
     # -- clipboard -------------------------------------------------------------------------------------
     def copy_selection(self) -> bool:

@@ -109,7 +109,7 @@ class Gestures:
         moved = [n for n, p in self._pressed.items()
                  if (item := self.scene.item(n)) is not None and item.pos() != p]
         if moved:
-            self.scene.reroute(moved)
+            self.scene.projection.reroute(moved)
 
     def release(self, event: QGraphicsSceneMouseEvent) -> bool:
         if self._wire is None:
@@ -125,7 +125,7 @@ class Gestures:
             else:
                 self.scene.editor.connect_port(source, path, target.name)
         else:
-            self.scene.reroute([source])
+            self.scene.projection.reroute([source])
         return True
 
     def after_release(self, event: QGraphicsSceneMouseEvent) -> None:

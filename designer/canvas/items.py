@@ -32,12 +32,13 @@ from designer.canvas.style import (
     PORT_RADIUS,
     SIDE_EFFECTS,
     STRIPE_WIDTH,
+    USER_TYPE,
     Theme,
     theme,
 )
 from runtime.model.states import END
 
-STATE_ITEM_TYPE = QGraphicsItem.UserType + 1
+STATE_ITEM_TYPE = USER_TYPE + 1
 DETAIL_LOD = 0.42
 _STRIPES: dict[float, QPainterPath] = {}
 _COMPACT_FONTS: dict[tuple[int, int], tuple[QFont, QFontMetricsF]] = {}
@@ -155,8 +156,9 @@ class StateItem(QGraphicsItem):
         self.run_status = status
         self.update()
         scene = self.scene()
-        if changed and hasattr(scene, "status_changed"):
-            scene.status_changed(self.name, status)
+        run_marks = getattr(scene, "run_marks", None)
+        if changed and run_marks is not None:
+            run_marks.status_changed(self.name, status)
 
     def set_greyed(self, greyed: bool) -> None:
         if greyed != self.greyed:

@@ -8,6 +8,7 @@ caller shows it. Read-only scenes have no context menu.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
@@ -84,12 +85,10 @@ def build_context_menu(scene: PlaybookScene, pos: QPointF) -> QMenu | None:
         if isinstance(item, EdgeItem):
             scene.clearSelection()
             item.setSelected(True)
-            key = item.key
             return _fill(menu, [("Delete arrow", "Del",
-                                 lambda k=key: scene.editor.delete([], [k]), True)])
+                                 partial(scene.editor.delete, [], [item.key]), True)])
         if isinstance(item, NoteItem):
-            note_id = item.note_id
             return _fill(menu, [("Edit note", "", item.start_editing, True),
                                 ("Delete note", "Del",
-                                 lambda n=note_id: scene.editor.delete([], [], [n]), True)])
+                                 partial(scene.editor.delete, [], [], [item.note_id]), True)])
     return _fill(menu, _background_rows(scene, pos))

@@ -53,8 +53,7 @@ class Minimap(QWidget):
 
     def refresh(self) -> None:
         """Show or hide (playbook larger than the viewport?) and repaint."""
-        scene = self.view.scene()
-        content = scene.content_rect()
+        content = self.view.playbook_scene.content_rect()
         visible = self.view.visible_scene_rect()
         show = not content.isNull() and not visible.contains(content)
         self.setVisible(show)
@@ -80,7 +79,7 @@ class Minimap(QWidget):
         self.move(port.right() - self.width() - MARGIN, port.bottom() - self.height() - MARGIN)
 
     def _mapping(self) -> tuple[QRectF, float, QPointF]:
-        content = self.view.scene().content_rect().adjusted(-60, -60, 60, 60)
+        content = self.view.playbook_scene.content_rect().adjusted(-60, -60, 60, 60)
         room = QRectF(self.rect()).adjusted(INSET, INSET, -INSET, -INSET)
         scale = min(room.width() / max(content.width(), 1), room.height() / max(content.height(),
                                                                               1))
@@ -89,7 +88,7 @@ class Minimap(QWidget):
         return content, scale, offset
 
     def _content_pixmap(self, scale: float, offset: QPointF) -> QPixmap:
-        data = self.view.scene().overview.data()
+        data = self.view.playbook_scene.overview.picture()
         key = (data.generation, round(scale, 9), round(offset.x(), 3))
         if self._pixmap is None or key != self._key:
             ratio = self.devicePixelRatioF()

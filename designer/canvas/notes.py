@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.canvas.style import theme
+from designer.canvas.style import USER_TYPE, theme
 
-NOTE_ITEM_TYPE = QGraphicsItem.UserType + 3
+NOTE_ITEM_TYPE = USER_TYPE + 3
 GRIP = 14.0
 MIN_SIZE = QSizeF(80, 48)
 PAD = 10.0
@@ -133,7 +133,7 @@ class NoteItem(QGraphicsItem):
         editor, self._editor = self._editor, None
         if editor is None:
             return
-        editor.setParentItem(None)
+        editor.setParentItem(None)  # type: ignore[arg-type]  # stubs: None detaches
         if self.scene() is not None:
             self.scene().removeItem(editor)
         self.update()

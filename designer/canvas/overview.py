@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from designer.canvas.ports import INPUT
 from designer.canvas.projection import JUMP_DX, JUMP_DY
-from designer.canvas.style import CARD_WIDTH, HEADER_HEIGHT, category_key, theme
+from designer.canvas.style import CARD_WIDTH, HEADER_HEIGHT, USER_TYPE, category_key, theme
 from runtime.model.states import END
 
 if TYPE_CHECKING:
     from designer.canvas.scene import PlaybookScene
 
-OVERVIEW_ITEM_TYPE = QGraphicsItem.UserType + 4
+OVERVIEW_ITEM_TYPE = USER_TYPE + 4
 
 
 @dataclass
@@ -118,7 +118,7 @@ class OverviewItem(QGraphicsItem):
         data = self._data
         if data is not None:
             data.taken = [QLineF(e.start_point(), e.end_point())
-                          for key in keys if (e := self._owner._edges.get(key)) is not None]
+                          for key in keys if (e := self._owner.projection.edges.get(key)) is not None]
             self.restyle(())
 
     def set_bounds(self, rect: QRectF) -> None:
@@ -128,7 +128,7 @@ class OverviewItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._bounds = bounds
 
-    def data(self) -> OverviewData:
+    def picture(self) -> OverviewData:
         if self._data is None:
             self._generation += 1
             self._data = overview_data(self._owner)
@@ -140,7 +140,7 @@ class OverviewItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        paint_overview(painter, self.data())
+        paint_overview(painter, self.picture())
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         """Select the card under the cursor; elsewhere let the view start a rubber band."""
@@ -175,13 +175,13 @@ def overview_data(scene: PlaybookScene) -> OverviewData:
     for name, rect in scene.index.rects().items():
         data.place(name, colour_of(name), rect)
     taken = []
-    for edge in scene._edges.values():
+    for edge in scene.projection.edges.values():
         line = QLineF(edge.start_point(), edge.end_point())
         data.lines.append(line)
         if edge.taken:
             taken.append(line)
     data.taken = taken
-    if scene.is_building():
+    if scene.projection.is_building():
         data.lines += _pending_lines(scene)
     return data
 
@@ -191,7 +191,7 @@ def state_colour(scene: PlaybookScene, name: str) -> QColor:
     t = theme()
     if name in scene.selection_set():
         return t.highlight
-    item = scene._states.get(name)
+    item = scene.projection.states.get(name)
     if item is None:
         state = scene.context.document.definition.get(name)
         if state is None:
@@ -210,7 +210,7 @@ def _pending_lines(scene: PlaybookScene) -> list[QLineF]:
     """Straight stand-ins for the edges of sources whose edge items are not built yet."""
     rects = scene.index.rects()
     lines = []
-    for name in scene._pending_edges:
+    for name in scene.projection.pending_edges:
         state = scene.context.document.definition.get(name)
         rect = rects.get(name)
         if state is None or rect is None:

@@ -1,10 +1,16 @@
 """Projecting the document onto the scene: building cards and edges, and following changes.
 
-:class:`ProjectionMixin` (mixed into :class:`~designer.canvas.scene.PlaybookScene`) keeps the
-name ↔ item maps: cards by name, edges by ``(source, field path)`` with their incoming and
-outgoing sets, edges waiting for a missing target, and notes. A document
-:class:`~designer.document.Change` updates only the named states and the edges touching them;
-``Change.reset`` rebuilds everything.
+:class:`Projection` (held by :class:`~designer.canvas.scene.PlaybookScene` as
+``scene.projection``) keeps the name ↔ item maps: cards by name, edges by ``(source, field
+path)`` with their incoming and outgoing sets, edges waiting for a missing target, and notes.
+A document :class:`~designer.document.Change` updates only the named states and the edges
+touching them; ``Change.reset`` rebuilds everything. Its interface: :meth:`rebuild`,
+:meth:`finish_build`, :meth:`is_building`, :meth:`reroute`, :meth:`on_document_changed` and the
+read-only maps ``states``, ``edges``, ``notes``, ``pending_edges``.
+
+States without a position are laid out when the document is projected: an editable scene
+pushes those positions as one undo step ("Lay out 5 states"), so the document is never
+written outside undo; a read-only scene only places its cards there.
 
 Large playbooks are built progressively: the card rectangles go into the index at once (so
 the overview, the minimap and zoom-to-fit can paint the first frame straight away), and the
@@ -17,6 +23,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QTimer
 
@@ -31,6 +39,9 @@ from designer.canvas.style import CARD_WIDTH, category_key
 from designer.document import Change, Patch
 from runtime.model.states import END, AnyState, InvalidState, UnknownState
 
+if TYPE_CHECKING:
+    from designer.canvas.scene import PlaybookScene
+
 EDGE_LABELS = {"next": "", "default": "default", "body": "body", "error": "on error"}
 JUMP_DX = 1500.0  # farther than this, an edge is drawn as a stub with a '→ target' tag
 JUMP_DY = 1000.0
@@ -38,12 +49,14 @@ SLICE_S = 0.006
 BSP_FROM = 4000  # items; below this Qt's automatic BSP depth is fine
 
 
-class ProjectionMixin:
-    """Builds and updates the items of a PlaybookScene from ``context.document``."""
+class Projection:
+    """Builds and updates the items of one PlaybookScene from its ``context.document``."""
 
     progressive_from = 1500  # states; smaller playbooks are built in one go
 
-    def init_projection(self) -> None:
+    def __init__(self, scene: PlaybookScene) -> None:
+        self.scene = scene
+        self._placed: dict[str, tuple[float, float]] = {}  # read-only scenes' own layout
         self._states: dict[str, StateItem] = {}
         self._edges: dict[tuple[str, str], EdgeItem] = {}
         self._incoming: dict[str, set[tuple[str, str]]] = {}
@@ -54,26 +67,47 @@ class ProjectionMixin:
         self._pending_edges: list[str] = []
         self._building = False
         self._bsp_depth = 0
-        self._build_timer = QTimer(self)  # type: ignore[arg-type]
+        self._build_timer = QTimer(scene)
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self._build_slice)
+
+    # -- the maps (read-only views for the scene and its helpers) ---------------------------------
+    @property
+    def states(self) -> Mapping[str, StateItem]:
+        return self._states
+
+    @property
+    def edges(self) -> Mapping[tuple[str, str], EdgeItem]:
+        return self._edges
+
+    @property
+    def notes(self) -> Mapping[str, NoteItem]:
+        return self._notes
+
+    @property
+    def pending_edges(self) -> list[str]:
+        """Sources whose edge items are not built yet."""
+        return self._pending_edges
+
+    def position(self, name: str) -> tuple[float, float]:
+        """Where card ``name`` goes: its document position, else where this scene placed it."""
+        return self.scene.context.document.position(name) or self._placed.get(name, (0.0, 0.0))
 
     # -- whole rebuild ---------------------------------------------------------------------------
     def rebuild(self) -> None:
         """Throw every item away and project the whole document again."""
+        scene, doc = self.scene, self.scene.context.document
         self._building = True
         try:
-            positions = missing_positions(self.context.document)
-            if positions:
-                self.context.document.apply(Patch(positions=positions))
+            self._lay_out_missing()
             self._clear_items()
-            definition = self.context.document.definition
+            definition = doc.definition
             for name, state in definition.items():
-                pos = self.context.document.position(name) or (0.0, 0.0)
-                self.index.set(name, QRectF(pos[0], pos[1], CARD_WIDTH, height_of(state)))
+                x, y = self.position(name)
+                scene.index.set(name, QRectF(x, y, CARD_WIDTH, height_of(state)))
             self._pending = list(reversed(definition))
             self._pending_edges = list(reversed(definition))
-            for note in self.context.document.doc.layout.notes:
+            for note in doc.doc.layout.notes:
                 self._set_note(note.id)
         finally:
             self._building = False
@@ -81,7 +115,19 @@ class ProjectionMixin:
             self.finish_build()
         else:
             self._build_timer.start()
-        self._content_changed()
+        scene.content_changed()
+
+    def _lay_out_missing(self) -> None:
+        """Positions for states that have none: one undo step, or this scene's own layout."""
+        self._placed = {}
+        positions = missing_positions(self.scene.context.document)
+        if not positions:
+            return
+        count = len(positions)
+        patch = Patch(positions=dict(positions.items()))
+        text = f"Lay out {count} state{'s' * (count != 1)}"
+        if not (self.scene.editable and self.scene.context.push(patch, text)):
+            self._placed = positions
 
     def is_building(self) -> bool:
         """True while items of a large playbook are still being created."""
@@ -97,7 +143,7 @@ class ProjectionMixin:
         self._build_until(time.perf_counter() + SLICE_S)
 
     def _build_until(self, deadline: float) -> None:
-        definition = self.context.document.definition
+        definition = self.scene.context.document.definition
         self._building = True
         try:
             while self._pending:
@@ -116,14 +162,8 @@ class ProjectionMixin:
             self._building = False
             if not self.is_building():
                 self._build_timer.stop()
-                self._built()
-
-    def _built(self) -> None:
-        """Every item exists: show problems, the selection and the finished overview."""
-        self._tune_index()
-        self._on_problems()
-        self.overview.invalidate()
-        self._on_context_selection(self.context.selection)
+                self._tune_index()
+                self.scene.built()
 
     def _tune_index(self) -> None:
         """A deeper BSP tree for big scenes: Qt's automatic depth (log2(n) / 2) leaves a few
@@ -133,27 +173,32 @@ class ProjectionMixin:
         depth = 0 if count < BSP_FROM else min(16, int(math.log2(count)) - 2)
         if depth != self._bsp_depth:
             self._bsp_depth = depth
-            self.setBspTreeDepth(depth)
+            self.scene.setBspTreeDepth(depth)
 
     def _clear_items(self) -> None:
         self._build_timer.stop()
-        for item in [*self._edges.values(), *self._states.values(), *self._notes.values()]:
-            self.removeItem(item)
-        for table in (self._states, self._edges, self._incoming, self._outgoing, self._waiting,
-                      self._notes):
-            table.clear()
+        items: list[StateItem | EdgeItem | NoteItem] = [
+            *self._edges.values(), *self._states.values(), *self._notes.values()]
+        for item in items:
+            self.scene.removeItem(item)
+        self._states.clear()
+        self._edges.clear()
+        self._incoming.clear()
+        self._outgoing.clear()
+        self._waiting.clear()
+        self._notes.clear()
         self._pending, self._pending_edges = [], []
-        self.index.clear()
+        self.scene.index.clear()
 
     # -- states ------------------------------------------------------------------------------------
     def _add_state(self, name: str, state: AnyState) -> StateItem:
-        item = StateItem(name, movable=self.editable)
+        item = StateItem(name, movable=self.scene.editable)
         self._apply_state(item, state)
-        pos = self.context.document.position(name) or (0.0, 0.0)
-        item.setPos(pos[0], pos[1])
-        if self.lod:
+        x, y = self.position(name)
+        item.setPos(x, y)
+        if self.scene.lod:
             item.setVisible(False)
-        self.addItem(item)
+        self.scene.addItem(item)
         self._states[name] = item
         self._index_card(item)
         for source in self._waiting.pop(name, ()):
@@ -163,7 +208,7 @@ class ProjectionMixin:
 
     def _apply_state(self, item: StateItem, state: AnyState) -> None:
         action = getattr(state, "action", None)
-        entry = self.context.catalog.for_state(state.type, action)
+        entry = self.scene.context.catalog.for_state(state.type, action)
         title = entry.title if entry else (action or state.type)
         if state.type in ("function", "circuit"):
             ident = getattr(state, f"{state.type}_id", None)
@@ -184,7 +229,7 @@ class ProjectionMixin:
 
     def _index_card(self, item: StateItem) -> None:
         pos = item.pos()
-        self.index.set(item.name, QRectF(pos.x(), pos.y(), CARD_WIDTH, item.height))
+        self.scene.index.set(item.name, QRectF(pos.x(), pos.y(), CARD_WIDTH, item.height))
 
     def _remove_state(self, name: str) -> None:
         item = self._states.pop(name, None)
@@ -195,10 +240,10 @@ class ProjectionMixin:
             edge = self._edges.pop(key, None)
             if edge is not None:
                 self._outgoing.get(key[0], set()).discard(key)
-                self.removeItem(edge)
+                self.scene.removeItem(edge)
                 self._waiting.setdefault(name, set()).add(key[0])
-        self.index.remove(name)
-        self.removeItem(item)
+        self.scene.index.remove(name)
+        self.scene.removeItem(item)
 
     # -- edges -------------------------------------------------------------------------------------
     def _drop_edges_from(self, source: str) -> None:
@@ -206,7 +251,7 @@ class ProjectionMixin:
             edge = self._edges.pop(key, None)
             if edge is not None:
                 self._incoming.get(edge.target, set()).discard(key)
-                self.removeItem(edge)
+                self.scene.removeItem(edge)
         for sources in self._waiting.values():
             sources.discard(source)
 
@@ -222,14 +267,14 @@ class ProjectionMixin:
                 continue
             edge = EdgeItem(source, port.path, port.target, kind=port.kind,
                             label=_edge_label(port))
-            if self.lod:
+            if self.scene.lod:
                 edge.setVisible(False)
             key = (source, port.path)
             self._edges[key] = edge
             self._outgoing.setdefault(source, set()).add(key)
             self._incoming.setdefault(port.target, set()).add(key)
             self._route(edge, item, port)
-            self.addItem(edge)
+            self.scene.addItem(edge)
 
     def _route(self, edge: EdgeItem, source: StateItem | None = None,
                port: Port | None = None) -> None:
@@ -243,9 +288,9 @@ class ProjectionMixin:
             edge.set_jump(start)
             return
         spread = 6.0 * port.row if port.row > 0 else 0.0
-        edge.set_geometry(route(start, end, edge.source, edge.target, self.index, spread))
+        edge.set_geometry(route(start, end, edge.source, edge.target, self.scene.index, spread))
 
-    def reroute(self, names) -> None:
+    def reroute(self, names: Iterable[str]) -> None:
         """Re-route every edge touching the states ``names`` (after they moved)."""
         self.finish_build()
         keys: set[tuple[str, str]] = set()
@@ -262,14 +307,15 @@ class ProjectionMixin:
                 self._route(edge)
 
     # -- document changes ----------------------------------------------------------------------------
-    def _on_document_changed(self, change: Change) -> None:
+    def on_document_changed(self, change: Change) -> None:
+        """Follow one document change: only the named states, positions and notes."""
         if self._building:
             return
         if change.reset:
             self.rebuild()
             return
         self.finish_build()
-        doc = self.context.document
+        doc = self.scene.context.document
         for name in change.removed:
             self._remove_state(name)
         changed = []
@@ -291,12 +337,12 @@ class ProjectionMixin:
         for note_id in change.notes:
             self._set_note(note_id)
         if change.structural or change.positions or change.notes:
-            self._content_changed()
+            self.scene.content_changed()
 
-    def _apply_positions(self, names) -> list[str]:
+    def _apply_positions(self, names: Iterable[str]) -> list[str]:
         moved = []
         for name in names:
-            item, pos = self._states.get(name), self.context.document.position(name)
+            item, pos = self._states.get(name), self.scene.context.document.position(name)
             if item is not None and pos is not None:
                 if item.pos() != QPointF(*pos):
                     item.setPos(pos[0], pos[1])
@@ -304,16 +350,17 @@ class ProjectionMixin:
         return moved
 
     def _set_note(self, note_id: str) -> None:
-        note = next((n for n in self.context.document.doc.layout.notes if n.id == note_id), None)
+        scene = self.scene
+        note = next((n for n in scene.context.document.doc.layout.notes if n.id == note_id), None)
         item = self._notes.get(note_id)
         if note is None:
             if item is not None:
-                self.removeItem(self._notes.pop(note_id))
+                scene.removeItem(self._notes.pop(note_id))
             return
         if item is None:
-            item = self._notes[note_id] = NoteItem(note_id, editable=self.editable)
-            item.on_commit = self.editor.commit_note
-            self.addItem(item)
+            item = self._notes[note_id] = NoteItem(note_id, editable=scene.editable)
+            item.on_commit = scene.editor.commit_note
+            scene.addItem(item)
         item.set_note(note.text, note.x, note.y, note.width, note.height)
 
 

@@ -2,18 +2,20 @@
 
 :class:`PlaybookScene` keeps the name ↔ item maps (cards, edges keyed by ``(source, field
 path)``, notes) and updates only what a document :class:`~designer.document.Change` names
-(a full rebuild on ``Change.reset``; see :mod:`designer.canvas.projection`). It follows the shared selection both ways, shows the
-validation problems as markers, and carries the run-mode marks of the Execution Graph
-(:mod:`designer.canvas.runmarks`). It never edits the document itself: gestures
-(:mod:`designer.canvas.interaction`) and edit commands (:mod:`designer.canvas.editing`) go
-through ``context.push``. States without a position are laid out on open and the positions
-written to the document without an undo step, so imported playbooks are laid out once.
+(a full rebuild on ``Change.reset``). It is composed of small parts it holds:
+``scene.projection`` (:class:`~designer.canvas.projection.Projection`, the items and their
+maps), ``scene.run_marks`` (:class:`~designer.canvas.runmarks.RunMarks`, the Execution Graph's
+marks), ``scene.editor`` (:class:`~designer.canvas.editing.SceneEditor`, every edit as one undo
+step) and ``scene.gestures`` (:class:`~designer.canvas.interaction.Gestures`, which hands the
+mouse to one small gesture at a time). It follows the shared selection both ways and shows the
+validation problems as markers. It never writes the document outside ``context.push``: even
+the positions of states that had none (imported playbooks) are one undo step.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPixmapCache, QTransform
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
 
 from designer.canvas.edges import EdgeItem
@@ -22,23 +24,24 @@ from designer.canvas.interaction import Gestures
 from designer.canvas.items import StateItem
 from designer.canvas.notes import NoteItem
 from designer.canvas.overview import OverviewItem, state_colour
-from designer.canvas.projection import ProjectionMixin
+from designer.canvas.projection import Projection
 from designer.canvas.routing import CardIndex
-from designer.canvas.runmarks import RunMarksMixin
+from designer.canvas.runmarks import RunMarks
 from designer.context import DesignerContext
 
 SCENE_MARGIN = 600.0
 PIXMAP_CACHE_KB = 96 * 1024
 
 
-class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
+class PlaybookScene(QGraphicsScene):
     """The canvas picture of ``context.document``."""
 
     stateClicked = Signal(str)
     stateActivated = Signal(str)
     contentChanged = Signal()  # cards added, removed or moved (minimap, scene rect)
 
-    def __init__(self, context: DesignerContext, *, editable: bool = True, parent=None) -> None:
+    def __init__(self, context: DesignerContext, *, editable: bool = True,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
             QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)  # room for the visible cards' caches
@@ -47,48 +50,48 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
         self.index = CardIndex()
         self.lod = False
         self._syncing = False
-        self.init_projection()
+        self.projection = Projection(self)
         self._selection_cache: tuple[int, frozenset[str]] = (0, frozenset())
         self._shown_selection: frozenset[str] = frozenset()
         self.overview = OverviewItem(self)
         self.addItem(self.overview)
-        self.init_run_marks()
+        self.run_marks = RunMarks(self)
         self.editor = SceneEditor(self)
         self.gestures = Gestures(self)
-        context.documentChanged.connect(self._on_document_changed)
+        context.documentChanged.connect(self.projection.on_document_changed)
         context.selectionChanged.connect(self._on_context_selection)
         context.problemsChanged.connect(self._on_problems)
         self.selectionChanged.connect(self._on_scene_selection)
-        self.rebuild()
+        self.projection.rebuild()
 
     # -- lookups --------------------------------------------------------------------------------
     def item(self, name: str) -> StateItem | None:
         """The card of state ``name``, or None."""
-        self.finish_build()
-        return self._states.get(name)
+        self.projection.finish_build()
+        return self.projection.states.get(name)
 
     def edge(self, source: str, path: str) -> EdgeItem | None:
         """The edge item of ``source``'s field ``path``, or None (End and dangling edges)."""
-        self.finish_build()
-        return self._edges.get((source, path))
+        self.projection.finish_build()
+        return self.projection.edges.get((source, path))
 
     def state_items(self) -> list[StateItem]:
-        self.finish_build()
-        return list(self._states.values())
+        self.projection.finish_build()
+        return list(self.projection.states.values())
 
     def edge_items(self) -> list[EdgeItem]:
-        self.finish_build()
-        return list(self._edges.values())
+        self.projection.finish_build()
+        return list(self.projection.edges.values())
 
     def note_items(self) -> list[NoteItem]:
-        return list(self._notes.values())
+        return list(self.projection.notes.values())
 
     def note(self, note_id: str) -> NoteItem | None:
-        return self._notes.get(note_id)
+        return self.projection.notes.get(note_id)
 
     def selected_names(self) -> list[str]:
         """Selected states in document order (the shared selection while zoomed out)."""
-        if self.lod or self.is_building():
+        if self.lod or self.projection.is_building():
             return list(self.context.selection)
         chosen = {i.name for i in self.selectedItems() if isinstance(i, StateItem)}
         return [n for n in self.context.document.definition if n in chosen]
@@ -104,22 +107,22 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
             rect = QRectF(left - 24, top - 24, right - left + 60, bottom - top + 40)
         else:
             rect = QRectF()
-        for note in self._notes.values():
+        for note in self.projection.notes.values():
             rect = rect.united(note.sceneBoundingRect())
         return rect
 
     def state_at(self, pos: QPointF) -> StateItem | None:
-        self.finish_build()
+        self.projection.finish_build()
         for item in self.items(pos):
             if isinstance(item, StateItem):
                 return item
         if self.lod:
             for name in self.index.names_at(pos):
-                return self._states.get(name)
+                return self.projection.states.get(name)
         return None
 
     def edge_at(self, pos: QPointF) -> EdgeItem | None:
-        self.finish_build()
+        self.projection.finish_build()
         area = QRectF(pos.x() - 4, pos.y() - 4, 8, 8)
         for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemShape):
             if isinstance(item, EdgeItem):
@@ -130,7 +133,8 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
         """Create a state of catalog ``entry_id`` at ``pos`` (inserted if dropped on an edge)."""
         return self.editor.drop_entry(entry_id, pos)
 
-    def _content_changed(self) -> None:
+    def content_changed(self) -> None:
+        """Cards or notes were added, removed or moved: new bounds, scene rect and minimap."""
         rect = self.content_rect()
         self.overview.set_bounds(rect)
         self.overview.invalidate()
@@ -162,9 +166,9 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
                 if not (isinstance(item, StateItem) and item.name in wanted):
                     item.setSelected(False)
             for name in names:
-                item = self._states.get(name)
-                if item is not None:
-                    item.setSelected(True)
+                card = self.projection.states.get(name)
+                if card is not None:
+                    card.setSelected(True)
         finally:
             self._syncing = False
 
@@ -173,8 +177,14 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
         for problem in self.context.problems:
             if problem.state:
                 by_state.setdefault(problem.state, []).append((problem.severity, problem.message))
-        for name, item in self._states.items():
+        for name, item in self.projection.states.items():
             item.set_problems(by_state.get(name, []))
+
+    def built(self) -> None:
+        """Every item exists (the projection finished): problems, selection, overview."""
+        self._on_problems()
+        self.overview.invalidate()
+        self._on_context_selection(self.context.selection)
 
     # -- level of detail ----------------------------------------------------------------------------
     def set_lod(self, on: bool, *, force: bool = False) -> None:
@@ -184,9 +194,9 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
         self.lod = on
         self._syncing = True
         try:
-            for item in self._states.values():
+            for item in self.projection.states.values():
                 item.setVisible(not on)
-            for edge in self._edges.values():
+            for edge in self.projection.edges.values():
                 edge.setVisible(not on)
         finally:
             self._syncing = False
@@ -196,9 +206,13 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
 
     def refresh_theme(self) -> None:
         """Repaint everything after a palette (light/dark) change, dropping item caches."""
-        self.finish_build()
-        for item in [*self._states.values(), *self._edges.values(), *self._notes.values()]:
-            item.update()
+        self.projection.finish_build()
+        for card in self.projection.states.values():
+            card.update()
+        for edge in self.projection.edges.values():
+            edge.update()
+        for note in self.projection.notes.values():
+            note.update()
         self.overview.invalidate()
         self.update()
 
@@ -209,7 +223,7 @@ class PlaybookScene(QGraphicsScene, ProjectionMixin, RunMarksMixin):
             self._selection_cache = (id(names), frozenset(names))
         return self._selection_cache[1]
 
-    def overview_colour(self, name: str):
+    def overview_colour(self, name: str) -> QColor:
         """The colour of card ``name`` in the overview and the minimap."""
         return state_colour(self, name)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPalette
+from PySide6.QtWidgets import QGraphicsItem
 
 from designer.theme import STATUS, status_colour
 
@@ -25,6 +26,8 @@ PORT_RADIUS = 5.0
 CORNER_RADIUS = 8.0
 STRIPE_WIDTH = 6.0
 GRID = 20.0
+# The first custom item type; PySide6's stubs omit the attribute that exists at run time.
+USER_TYPE: int = int(QGraphicsItem.UserType)  # type: ignore[attr-defined]
 
 CATEGORY_HUES: dict[str, str] = {
     "flow_control": "#6c5ce7",

@@ -38,6 +38,7 @@ class CanvasView(QGraphicsView):
     def __init__(self, scene: PlaybookScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self._scene = scene
+        self.playbook_scene = scene  # the typed scene (QGraphicsView.scene() is untyped)
         self._pan_from: QPointF | None = None
         self._space = False
         self._band = QRectF()
@@ -247,7 +248,7 @@ class CanvasView(QGraphicsView):
         super().keyPressEvent(event)
 
     def _handle_key(self, event: QKeyEvent) -> bool:
-        key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        key, shift = Qt.Key(event.key()), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -337,7 +338,9 @@ class CanvasView(QGraphicsView):
         self._scene.context.select(doc_order)
 
     # -- painting and palette -------------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
+    def drawBackground(self, painter: QPainter,  # noqa: N802 - Qt's name
+                       area: QRectF | QRect) -> None:
+        rect = QRectF(area)
         t = theme()
         painter.fillRect(rect, t.background)
         scale = self.zoom()

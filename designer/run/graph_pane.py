@@ -126,7 +126,7 @@ class GraphPane(QWidget):
             self.scene.deleteLater()
         self.context = context
         self.scene = PlaybookScene(context, editable=False, parent=self)
-        self.scene.set_run_mode(True)
+        self.scene.run_marks.set_run_mode(True)
         self.scene.stateClicked.connect(self.select)
         self.view = CanvasView(self.scene)
         self.view.setObjectName("ExecutionGraphView")
@@ -212,8 +212,8 @@ class GraphPane(QWidget):
         self._pending_marked = False
         self._taken_count = -1
         if self.scene is not None:
-            self.scene.clear_run_marks()
-            self.scene.set_run_mode(True)
+            self.scene.run_marks.clear_run_marks()
+            self.scene.run_marks.set_run_mode(True)
 
     def add_rows(self, execution_id: str, rows: list[tuple[Any, ...]]) -> set[str]:
         """Fold new step rows in, repaint only the states they changed; returns those."""
@@ -223,7 +223,7 @@ class GraphPane(QWidget):
         self._mark(changed)
         if len(self.trace.taken) != self._taken_count:
             self._taken_count = len(self.trace.taken)
-            self.scene.set_taken_edges(self.trace.taken)
+            self.scene.run_marks.set_taken_edges(self.trace.taken)
         return changed
 
     def update_running(self) -> None:

@@ -167,21 +167,21 @@ class SuiteUI(QObject):
         if cov is None:
             return
         scene = self.scene
-        scene.clear_run_marks()
-        scene.set_run_mode(True)
+        scene.run_marks.clear_run_marks()
+        scene.run_marks.set_run_mode(True)
         for name, hits in cov.state_hits.items():
-            scene.set_run_status(name, "success" if hits else None,
+            scene.run_marks.set_run_status(name, "success" if hits else None,
                                  f"covered ×{hits}" if hits else "not covered")
         taken = {(step.state, step.transition) for case in suite.cases if case.trace
                  for step in case.trace.steps if step.transition}
-        scene.set_taken_edges(taken)
+        scene.run_marks.set_taken_edges(taken)
         self._restore_badges()
 
     def clear(self) -> None:
         """Remove the heat map and the percentage."""
-        if self.scene.run_mode:
-            self.scene.clear_run_marks()
-            self.scene.set_run_mode(False)
+        if self.scene.run_marks.run_mode:
+            self.scene.run_marks.clear_run_marks()
+            self.scene.run_marks.set_run_mode(False)
             self._restore_badges()
         self.coverage_label.setText("")
 

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from designer.canvas import EdgeItem, NoteItem, PlaybookScene, StateItem
+from designer.canvas.projection import Projection
 from designer.context import DesignerContext
 from designer.document import EditableDocument, Patch
 from runtime.loader import load_playbook
@@ -132,35 +133,50 @@ def test_run_mode_api_on_a_read_only_scene(context):
     scene = PlaybookScene(context, editable=False)
     item = scene.item("Get Alerts")
     assert not item.flags() & item.GraphicsItemFlag.ItemIsMovable
-    scene.set_run_mode(True)
+    scene.run_marks.set_run_mode(True)
     assert all(i.greyed for i in scene.state_items())
     item.set_run_status("success", "success · 1a2b · 0.2 s")
     assert not item.greyed and item.caption.startswith("success")
     assert item.boundingRect().top() < -20  # the caption is drawn above the card
     scene.item("Risk Score").set_run_status("running", "running")
-    assert scene._pulse_timer.isActive()
-    scene.set_taken_edges({("Get Alerts", "next")})
+    assert scene.run_marks.pulsing()
+    scene.run_marks.set_taken_edges({("Get Alerts", "next")})
     assert scene.edge("Get Alerts", "next").taken
     assert scene.edge("Risk Score", "next").dimmed
     scene.item("Contain").set_corner_badge("12")
     assert scene.item("Contain").corner_badge == "12"
     assert not scene.editor.delete(["Get Alerts"])
     assert "Get Alerts" in context.document.definition
-    scene.clear_run_marks()
+    scene.run_marks.clear_run_marks()
     assert all(i.run_status is None and i.greyed for i in scene.state_items())
     assert not scene.edge("Get Alerts", "next").taken
-    assert not scene._pulse_timer.isActive()
-    scene.set_run_mode(False)
+    assert not scene.run_marks.pulsing()
+    scene.run_marks.set_run_mode(False)
     assert not any(i.greyed for i in scene.state_items())
 
 
-def test_imported_playbooks_are_laid_out_on_open_without_an_undo_step(qtbot):
+def test_imported_playbooks_are_laid_out_on_open_as_one_undo_step(qtbot):
     doc = load_playbook(EXAMPLE).document
     doc.layout.positions.clear()
     context = DesignerContext(EditableDocument(doc))
     scene = PlaybookScene(context)
     assert set(context.document.doc.layout.positions) == set(doc.definition)
-    assert context.undo_stack.count() == 0
+    assert context.undo_stack.count() == 1
+    assert context.undo_stack.undoText() == f"Lay out {len(doc.definition)} states"
+    rects = [i.mapRectToScene(i.card_rect()) for i in scene.state_items()]
+    assert not any(a.intersects(b) for n, a in enumerate(rects) for b in rects[n + 1:])
+    context.undo_stack.undo()
+    assert not context.document.doc.layout.positions
+    context.undo_stack.redo()
+    assert set(context.document.doc.layout.positions) == set(doc.definition)
+
+
+def test_a_read_only_scene_places_unpositioned_states_without_writing_the_document(qtbot):
+    doc = load_playbook(EXAMPLE).document
+    doc.layout.positions.clear()
+    context = DesignerContext(EditableDocument(doc))
+    scene = PlaybookScene(context, editable=False)
+    assert not context.document.doc.layout.positions and context.undo_stack.count() == 0
     rects = [i.mapRectToScene(i.card_rect()) for i in scene.state_items()]
     assert not any(a.intersects(b) for n, a in enumerate(rects) for b in rects[n + 1:])
 
@@ -170,16 +186,16 @@ def test_edge_items_are_edges(scene):
 
 
 def test_large_playbooks_are_built_progressively(context, qtbot, monkeypatch):
-    monkeypatch.setattr(PlaybookScene, "progressive_from", 5)
+    monkeypatch.setattr(Projection, "progressive_from", 5)
     scene = PlaybookScene(context)
-    assert scene.is_building() and not scene._states  # items come in time slices
+    assert scene.projection.is_building() and not scene.projection.states  # items come in time slices
     assert scene.content_rect().width() > 1000  # the index knows every card already
-    data = scene.overview.data()
+    data = scene.overview.picture()
     assert len(data.colour_of) == 12 and data.lines
-    qtbot.waitUntil(lambda: not scene.is_building(), timeout=3000)
+    qtbot.waitUntil(lambda: not scene.projection.is_building(), timeout=3000)
     assert drawn_edges(scene) == expected_edges(context)
     eager = PlaybookScene(context)
-    assert eager.item("Benign") is not None and not eager.is_building()  # lookups finish it
+    assert eager.item("Benign") is not None and not eager.projection.is_building()  # lookups finish it
     assert drawn_edges(eager) == expected_edges(context)
 
 

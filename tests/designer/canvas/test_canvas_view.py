@@ -74,12 +74,12 @@ def test_level_of_detail_switches_at_low_zoom(view, context):
     assert scene.lod
     assert not scene.item("Contain").isVisible() and not scene.edge_items()[0].isVisible()
     assert scene.overview.isVisible()
-    data = scene.overview.data()
+    data = scene.overview.picture()
     assert len(data.colour_of) == 12
     assert data.colour_of["Contain"] == theme().highlight.rgba()  # the selection
     assert len(data.lines) == len(scene.edge_items())
     scene.item("Benign").set_run_status("failed", "failed")
-    assert scene.overview.data() is data  # restyled in place, not rebuilt
+    assert scene.overview.picture() is data  # restyled in place, not rebuilt
     assert data.colour_of["Benign"] == theme().status("failed").rgba()
     assert len(colours(render(view))) > 3  # the overview paints the cards
     assert context.selection == ["Contain"]  # hiding items did not lose the selection

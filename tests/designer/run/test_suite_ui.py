@@ -49,13 +49,13 @@ def test_run_all_profiles_heat_map_and_percentage(qtbot, qloop, store) -> None:
     assert suite_ui.panel.summary.text() == "1 of 2 cases passed · coverage 80.0%"
     assert suite_ui.coverage_label.text() == "Coverage 80.0%"
     scene = win.scene
-    assert scene.run_mode
+    assert scene.run_marks.run_mode
     assert (scene.item("Escalate").run_status, scene.item("Escalate").caption) == (
         "success", "covered ×1")
     assert scene.item("Triage").caption == "covered ×2"
     ignore = scene.item("Ignore")
     assert ignore.run_status is None and ignore.greyed
-    edges = scene._taken
+    edges = scene.run_marks.taken
     assert ("Triage", "conditions[0].next") in edges and ("Triage", "default") in edges
     assert ("Triage", "conditions[1].next") not in edges
     tree = suite_ui.panel.tree
@@ -70,7 +70,7 @@ def test_run_all_profiles_heat_map_and_percentage(qtbot, qloop, store) -> None:
     assert scene.item("Close").corner_badge == "● break"
     patch, text = set_state_field(win.context.document, "Close", "comment", "x")
     win.context.push(patch, text)
-    assert not scene.run_mode and scene.item("Escalate").run_status is None
+    assert not scene.run_marks.run_mode and scene.item("Escalate").run_status is None
     assert suite_ui.coverage_label.text() == ""
     assert scene.item("Close").corner_badge == "● break"
     win.context.undo_stack.setClean()
