@@ -32,24 +32,21 @@ from designer.document import (
     move_states,
     paste_states,
     rename_state,
-    set_field,
     set_start,
 )
-from designer.document.edits import bridge_successor, delete_bridging, incoming
+from designer.document.edits import (
+    add_condition,
+    add_path,
+    bridge_successor,
+    delete_bridging,
+    delete_items,
+    incoming,
+)
 
 if TYPE_CHECKING:
     from designer.canvas.scene import PlaybookScene
 
 PASTE_STEP = 40.0
-
-
-def _cut(state: dict[str, Any], path: str) -> dict[str, Any]:
-    """``state`` with the edge ``path`` disconnected (the same rule as ``edits.connect``)."""
-    if path in ("next", "default", "root"):
-        return set_field(state, path, None)
-    if path.startswith("on_error"):
-        return set_field(state, path.rsplit(".next", 1)[0], None)
-    return set_field(state, path, "")
 
 
 class SceneEditor:
@@ -116,19 +113,10 @@ class SceneEditor:
         """Point ``source``'s port ``path`` at ``target`` ("Connect A → B")."""
         if source not in self.doc.definition or target not in self.doc.definition:
             return False
-        if path in (ADD_CONDITION, ADD_PATH):
-            state = self.doc.state_dict(source)
-            if path == ADD_CONDITION:
-                state["conditions"] = [*state.get("conditions", []),
-                                       {"condition": "", "next": target}]
-            else:
-                taken = {p.get("name") for p in state.get("paths", [])}
-                number = len(taken) + 1
-                while f"path {number}" in taken:
-                    number += 1
-                state["paths"] = [*state.get("paths", []),
-                                  {"name": f"path {number}", "root": target}]
-            return self._push(Patch(states={source: state}), f"Connect {source} → {target}")
+        if path == ADD_CONDITION:
+            return self._push(*add_condition(self.doc, source, target))
+        if path == ADD_PATH:
+            return self._push(*add_path(self.doc, source, target))
         if path not in {port.path for port in ports_of(self.doc.state(source))}:
             return False  # not a port of this state (e.g. a condition that was removed)
         patch, text = connect(self.doc, source, path, target)
@@ -165,22 +153,7 @@ class SceneEditor:
             if bridged:
                 patch, text = delete_bridging(self.doc, names[0], bridged)
                 return self._push(patch, text)
-        patch, text = delete_states(self.doc, names) if names else (Patch(), "")
-        gone = set(names)
-        for source, path in edges:
-            if source in gone or source not in self.doc.definition:
-                continue
-            current = patch.states.get(source) or self.doc.state_dict(source)
-            patch.states[source] = _cut(current, path)
-        for note_id in notes:
-            patch.notes[note_id] = None
-        count = len(names) + len(edges) + len(notes)
-        if not names:
-            text = ("Delete arrow" if edges and not notes else
-                    "Delete note" if notes and not edges else f"Delete {count} items")
-        elif count > len(names):
-            text = f"Delete {count} items"
-        return self._push(patch, text)
+        return self._push(*delete_items(self.doc, names, edges, notes))
 
     def _ask_bridge(self, name: str) -> str | None:
         """The successor to reconnect to, "" for a plain delete, None when cancelled."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from designer.document.model import EditableDocument, Patch
@@ -131,7 +131,7 @@ def delete_states(doc: EditableDocument, names: Iterable[str]) -> tuple[Patch, s
             if source in gone:
                 continue
             current = patch.states.get(source) or doc.state_dict(source)
-            patch.states[source] = _disconnect(current, path)
+            patch.states[source] = cut_edge(current, path)
     remaining = [n for n in doc.definition if n not in gone]
     if gone and remaining and not any(
         (patch.states.get(n) or doc.state_dict(n)).get("start") for n in remaining
@@ -182,7 +182,10 @@ def delete_bridging(doc: EditableDocument, name: str, successor: str) -> tuple[P
     return patch, f"Delete {name} (connect {before} → {successor})"
 
 
-def _disconnect(state: dict[str, Any], path: str) -> dict[str, Any]:
+def cut_edge(state: dict[str, Any], path: str) -> dict[str, Any]:
+    """``state`` with its edge ``path`` disconnected: ``next``, ``default`` and ``root`` are
+    removed, an ``on_error`` fallback is dropped, a condition's or path's target is emptied
+    (the condition or path stays)."""
     if path in ("next", "default", "root"):
         return set_field(state, path, None)
     if path.startswith("on_error"):
@@ -190,16 +193,59 @@ def _disconnect(state: dict[str, Any], path: str) -> dict[str, Any]:
     return set_field(state, path, "")
 
 
+def delete_items(
+    doc: EditableDocument, names: Sequence[str], edges: Sequence[tuple[str, str]] = (),
+    notes: Sequence[str] = (),
+) -> tuple[Patch, str]:
+    """Delete states, cut edges ``(source, field path)`` and remove notes, as one patch.
+
+    Edges of states deleted in the same patch are skipped (they go with their state).
+    """
+    patch, text = delete_states(doc, names) if names else (Patch(), "")
+    gone = set(names)
+    for source, path in edges:
+        if source in gone or source not in doc.definition:
+            continue
+        current = patch.states.get(source) or doc.state_dict(source)
+        patch.states[source] = cut_edge(current, path)
+    for note_id in notes:
+        patch.notes[note_id] = None
+    count = len(names) + len(edges) + len(notes)
+    if not names:
+        text = ("Delete arrow" if edges and not notes else
+                "Delete note" if notes and not edges else f"Delete {count} items")
+    elif count > len(names):
+        text = f"Delete {count} items"
+    return patch, text
+
+
+def add_condition(doc: EditableDocument, source: str, target: str = "") -> tuple[Patch, str]:
+    """Append a condition (empty expression) to the Branch ``source``, going to ``target``."""
+    state = doc.state_dict(source)
+    state["conditions"] = [*state.get("conditions", []), {"condition": "", "next": target}]
+    text = f"Connect {source} → {target}" if target else f"Add condition to {source}"
+    return Patch(states={source: state}), text
+
+
+def add_path(doc: EditableDocument, source: str, root: str = "") -> tuple[Patch, str]:
+    """Append a path named "Path N" (the first free N) to the Parallel ``source``."""
+    state = doc.state_dict(source)
+    taken = {p.get("name") for p in state.get("paths", [])}
+    number = len(taken) + 1
+    while f"Path {number}" in taken:
+        number += 1
+    state["paths"] = [*state.get("paths", []), {"name": f"Path {number}", "root": root}]
+    text = f"Connect {source} → {root}" if root else f"Add path to {source}"
+    return Patch(states={source: state}), text
+
+
 def connect(doc: EditableDocument, source: str, path: str, target: str | None) -> tuple[Patch, str]:
     """Point the edge ``path`` of ``source`` at ``target`` (None disconnects)."""
     state = doc.state_dict(source)
     if target is None:
-        return Patch(states={source: _disconnect(state, path)}), f"Disconnect {source}"
-    if path.startswith("on_error") and path.endswith("fallback.next"):
-        state = set_field(state, path, target)
-    else:
-        state = set_field(state, path, target)
-    return Patch(states={source: state}), f"Connect {source} → {target}"
+        return Patch(states={source: cut_edge(state, path)}), f"Disconnect {source}"
+    return Patch(states={source: set_field(state, path, target)}), f"Connect {source} → {target}"
+
 
 
 def rename_state(doc: EditableDocument, old: str, new: str) -> tuple[Patch, str]:

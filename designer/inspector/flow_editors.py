@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.document import add_condition, add_path
 from designer.inspector.binding import StateBinding
 from designer.inspector.dynamic import PathEditor
 from designer.inspector.editors import ValueEditor
@@ -217,7 +218,7 @@ class BranchEditor(_ListSection):
         self.layout_.addWidget(self.default_messages)
 
     def add_item(self) -> None:
-        self._store([*self.items(), {"condition": "", "next": ""}])
+        self.binding.push(*add_condition(self.binding.context.document, self.binding.name))
 
     def make_row(self, index: int, targets: list[str]) -> ConditionRow:
         return ConditionRow(self, index, targets)
@@ -303,11 +304,7 @@ class ParallelEditor(_ListSection):
             "fails, the Parallel fails.", self))
 
     def add_item(self) -> None:
-        names = {p.get("name") for p in self.items()}
-        number = len(names) + 1
-        while f"Path {number}" in names:
-            number += 1
-        self._store([*self.items(), {"name": f"Path {number}", "root": ""}])
+        self.binding.push(*add_path(self.binding.context.document, self.binding.name))
 
     def make_row(self, index: int, targets: list[str]) -> PathRow:
         return PathRow(self, index, targets)

@@ -12,8 +12,12 @@ from designer.document import (
     EditableDocument,
     EditError,
     Patch,
+    add_condition,
+    add_path,
     add_state,
     connect,
+    cut_edge,
+    delete_items,
     delete_states,
     insert_into,
     move_states,
@@ -55,6 +59,47 @@ def test_add_first_state_becomes_start_and_connects_after() -> None:
     assert second == "Get Alerts 2"
     roundtrip(doc, patch)
     assert doc.state_dict(name)["next"] == second
+
+
+def test_cut_edge_removes_plain_edges_drops_fallbacks_and_empties_branch_targets(
+        examples_dir) -> None:
+    doc = triage(examples_dir)
+    assert "next" not in cut_edge(doc.state_dict("Get Alerts"), "next")
+    assert "default" not in cut_edge(doc.state_dict("Risky?"), "default")
+    branch = cut_edge(doc.state_dict("Risky?"), "conditions[0].next")
+    assert branch["conditions"][0]["next"] == "" and branch["conditions"][0]["condition"]
+    paths = cut_edge(doc.state_dict("Contain"), "paths[1].root")["paths"]
+    assert paths[1] == {"name": "notify", "root": ""}
+    handlers = cut_edge(doc.state_dict("Stop suspicious process"), "on_error[1].fallback.next")
+    assert "fallback" not in handlers["on_error"][1] and "fallback" in handlers["on_error"][0]
+
+
+def test_delete_items_cuts_edges_removes_notes_and_skips_edges_of_deleted_states(
+        examples_dir) -> None:
+    doc = triage(examples_dir)
+    doc.apply(Patch(notes={"n1": {"text": "hi", "x": 0.0, "y": 0.0}}))
+    patch, text = delete_items(doc, [], [("Get Alerts", "next"), ("Risky?", "default")], ["n1"])
+    assert text == "Delete 3 items"
+    roundtrip(doc, patch)
+    assert "next" not in doc.state_dict("Get Alerts") and not doc.doc.layout.notes
+    patch, text = delete_items(doc, ["Contain"], [("Contain", "next")])
+    assert text == "Delete 2 items" and set(patch.states) == {"Contain", "Risky?"}
+    assert delete_items(doc, [], [("Risk Score", "next")])[1] == "Delete arrow"
+
+
+def test_add_condition_and_add_path_append_one_item_each(examples_dir) -> None:
+    doc = triage(examples_dir)
+    patch, text = add_condition(doc, "Risky?", "Benign")
+    assert text == "Connect Risky? → Benign"
+    roundtrip(doc, patch)
+    assert doc.state_dict("Risky?")["conditions"][1] == {"condition": "", "next": "Benign"}
+    assert add_condition(doc, "Risky?")[1] == "Add condition to Risky?"
+    patch, text = add_path(doc, "Contain")
+    assert text == "Add path to Contain"
+    roundtrip(doc, patch)
+    assert doc.state_dict("Contain")["paths"][2] == {"name": "Path 3", "root": ""}
+    doc.apply(add_path(doc, "Contain", "Benign")[0])
+    assert doc.state_dict("Contain")["paths"][3] == {"name": "Path 4", "root": "Benign"}
 
 
 def test_rename_rewrites_every_reference(examples_dir) -> None:
