@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -75,9 +75,22 @@ class ResultsPanel(QWidget):
             for kind, (done, total) in cov.by_kind().items():
                 node = QTreeWidgetItem(top, [KIND_NAMES[kind], f"{done}/{total}", ""])
                 for missing in cov.uncovered(kind):
-                    QTreeWidgetItem(node, [missing.label, "not exercised", ""])
+                    item = QTreeWidgetItem(node, [missing.label, "not exercised", ""])
+                    item.setToolTip(0, missing.label)
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The dock is a tab of the narrow left column: the case column takes at most half the
+        width (long labels elided, full in tooltips), so pass / fail stays in view."""
+        tree = self.tree
+        room = max(120, tree.viewport().width() // 2)
+        tree.setColumnWidth(0, min(tree.sizeHintForColumn(0), room))
+        tree.resizeColumnToContents(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The case rows as text (for tests and the guide)."""

@@ -120,6 +120,9 @@ def assert_test_results_stay_beside_executions(window: Any, qloop: Any,
     assert results.isVisible() and wholly_visible(suite_ui.panel.summary)
     tabbed = window.tabifiedDockWidgets(results)
     assert executions in tabbed and window.problems_dock in tabbed
+    tree = suite_ui.panel.tree  # pass / fail in view in the narrow tab, no sideways scrolling
+    header = tree.header()
+    assert header.sectionViewportPosition(1) + header.sectionSize(1) <= tree.viewport().width()
     assert_execution_screen_fits(ui, size)
 
     window.actions_by_key["reset_layout"].trigger()
