@@ -39,9 +39,9 @@ from runtime.history import queries
 from runtime.history.jobs import (
     ACTIVE,
     KILL_TABLE,
+    begin_and_finish_job,
     delete_job,
     finish_job,
-    insert_execution_job,
     interrupt_job,
     owner_alive,
     recover_job,
@@ -50,7 +50,7 @@ from runtime.history.jobs import (
 from runtime.history.reader import HistoryReader
 from runtime.history.records import ExecutionRecord, HistoryError
 from runtime.history.schema import COMPLETED_STATUSES, FINAL_STATUSES, connect, migrate
-from runtime.history.writer import Writer
+from runtime.history.writer import Writer, write_begins
 
 HISTORY_ENV = "PLAYBOOK_STUDIO_HISTORY"
 
@@ -158,7 +158,14 @@ class HistoryStore(HistoryReader):
         parent_seq: int | None = None,
         trigger_json: str | None = None,
     ) -> None:
-        """Record a new ``running`` execution, committed at once (queued in background mode).
+        """Record a new ``running`` execution.
+
+        The row is held back with the buffered rows and written in the first transaction
+        that writes anything (a flush, rows past ``flush_rows``, a read through this store,
+        the poll of :mod:`runtime.history.control`) or, for an execution that finishes first,
+        as its final row in the finishing transaction: a short execution costs one
+        transaction and one INSERT. Readers in other processes see it after that write
+        (``flush()`` forces it).
 
         Args:
             execution_id: Session id, unique in the store.
@@ -174,15 +181,23 @@ class HistoryStore(HistoryReader):
             trigger_json: Trigger payload as JSON.
 
         Raises:
-            HistoryError: The id already exists (inline mode; in background mode the error
-                is raised by the next ``flush()``).
+            HistoryError: The id was begun by this store and is not finished (inline mode;
+                in background mode, and for an id already in the database, the error is
+                raised by the write that brings the row in, or the next ``flush()``).
         """
         row = (
             execution_id, playbook, playbook_hash, profile, "running", None, started, None,
             None, log_level.upper(), job_server, worker or default_worker(), 0,
             parent_execution, parent_seq, trigger_json,
         )  # fmt: skip
-        self._writer.submit(partial(insert_execution_job, row))
+        writer = self._writer
+        if execution_id in self._open:
+            error = HistoryError(f"execution {execution_id!r} already exists")
+            if not writer.background:
+                raise error
+            writer.keep(error)
+            return
+        writer.begins[execution_id] = row
         ACTIVE.add(execution_id)
         self._open.add(execution_id)
 
@@ -243,10 +258,17 @@ class HistoryStore(HistoryReader):
             raise HistoryError(f"status must be one of {sorted(FINAL_STATUSES)}, not {status!r}")
         shown = completed if status in COMPLETED_STATUSES else None
         params = (status, message, completed, shown, transitions, execution_id)
+        begun = self._writer.take_begin(execution_id)
         taken = self._writer.take_rows()
         rows, weight = taken if taken is not None else (None, 1)
         out: list[int] = []
-        self._writer.submit(partial(finish_job, rows, params, out), weight)
+        if begun is not None:
+            final = (*begun[:4], status, message, begun[6], completed, shown, *begun[9:12],
+                     transitions, *begun[13:])
+            out.append(1)
+            self._writer.submit(partial(begin_and_finish_job, final, rows), weight)
+        else:
+            self._writer.submit(partial(finish_job, rows, params, out), weight)
         ACTIVE.discard(execution_id)
         self._open.discard(execution_id)
         if out == [0]:
@@ -267,6 +289,19 @@ class HistoryStore(HistoryReader):
         return out[0] if out else 0
 
     # -- reading: a run whose process vanished reads as interrupted at once --------------
+
+    @property
+    def _read_conn(self) -> sqlite3.Connection:
+        """The read connection, once held-back execution rows are committed (a reader of
+        this store sees every execution begun, as when each begin was its own write)."""
+        writer = self._writer
+        if writer.begins and not self._closed:
+            begins = list(writer.begins.values())
+            for row in begins:
+                writer.begins.pop(row[0], None)
+            writer.submit(partial(write_begins, begins, writer.keep), len(begins))
+            writer.drain()
+        return super()._read_conn
 
     def list_executions(self, **filters: Any) -> list[ExecutionRecord]:
         """As :meth:`HistoryReader.list_executions`; ``running`` executions whose process is

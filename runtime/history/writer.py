@@ -27,7 +27,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from runtime.history.schema import INSERT_LOGS, INSERT_OS_LOGS, INSERT_STEPS
+from runtime.history.records import HistoryError
+from runtime.history.schema import INSERT_EXECUTION, INSERT_LOGS, INSERT_OS_LOGS, INSERT_STEPS
 
 Job = Callable[[sqlite3.Connection], None]
 
@@ -49,6 +50,27 @@ def write_rows(
         conn.executemany(INSERT_LOGS, logs)
     if os_logs:
         conn.executemany(INSERT_OS_LOGS, os_logs)
+
+
+def write_begins(begins: list[tuple], keep: Callable[[BaseException], None],
+                 conn: sqlite3.Connection) -> None:
+    """Insert execution rows (``EXECUTION_COLUMNS`` order) whose begin was held back; a
+    duplicate id is skipped and its error kept for the next ``wait()``, so the rows of the
+    other executions in the batch are still written."""
+    for row in begins:
+        try:
+            conn.execute(INSERT_EXECUTION, row)
+        except sqlite3.IntegrityError:
+            keep(HistoryError(f"execution {row[0]!r} already exists"))
+
+
+def write_batch(begins: list[tuple], steps: list[tuple], logs: list[tuple],
+                os_logs: list[tuple], keep: Callable[[BaseException], None],
+                conn: sqlite3.Connection) -> None:
+    """Held-back execution rows first (rows name them), then buffered rows."""
+    if begins:
+        write_begins(begins, keep, conn)
+    write_rows(steps, logs, os_logs, conn)
 
 
 #: How long a write waits, past SQLite's own busy timeout, for other processes' writes.
@@ -120,6 +142,7 @@ class Writer:
             flush_rows: Buffered rows that trigger a flush.
             background: Apply jobs on a writer thread instead of inline.
         """
+        self.begins: dict[str, tuple] = {}
         self.steps: list[tuple] = []
         self.logs: list[tuple] = []
         self.os_logs: list[tuple] = []
@@ -144,18 +167,26 @@ class Writer:
 
     def buffered(self) -> int:
         """Rows waiting in the buffers (not yet handed to a job)."""
-        return len(self.steps) + len(self.logs) + len(self.os_logs)
+        return len(self.begins) + len(self.steps) + len(self.logs) + len(self.os_logs)
+
+    def take_begin(self, execution_id: str) -> tuple | None:
+        """Remove and return the held-back execution row of this id, if not written yet."""
+        return self.begins.pop(execution_id, None)
 
     def take_rows(self) -> tuple[Job, int] | None:
-        """Empty the buffers into a job.
+        """Empty the buffers (held-back execution rows first) into a job.
 
         Returns:
             The job writing the rows and its row count, or None when nothing is buffered.
         """
-        if not (self.steps or self.logs or self.os_logs):
+        if not (self.begins or self.steps or self.logs or self.os_logs):
             return None
+        begins = list(self.begins.values())
+        for row in begins:
+            self.begins.pop(row[0], None)
         steps, logs, os_logs = _take(self.steps), _take(self.logs), _take(self.os_logs)
-        return partial(write_rows, steps, logs, os_logs), len(steps) + len(logs) + len(os_logs)
+        count = len(begins) + len(steps) + len(logs) + len(os_logs)
+        return partial(write_batch, begins, steps, logs, os_logs, self._keep), count
 
     def flush_buffers(self) -> None:
         """Hand the buffered rows to the writer (asynchronously in background mode)."""
@@ -175,12 +206,24 @@ class Writer:
         """
         if self._queue is None:
             self._run([job])
+            error, self._error = self._error, None
+            if error is not None:  # kept by the job (a held-back duplicate execution)
+                raise error
             return
         with self._room:
             while self._backlog >= self._max_backlog and self._backlog > 0:
                 self._room.wait()
             self._backlog += rows
         self._queue.put((job, rows))
+
+    def drain(self) -> None:
+        """Block until every submitted job is committed (errors stay kept for ``wait``)."""
+        if self._queue is not None:
+            self._queue.join()
+
+    def keep(self, exc: BaseException) -> None:
+        """Keep an error for the next ``wait()`` (the first one wins)."""
+        self._keep(exc)
 
     def wait(self) -> None:
         """Block until every submitted job is committed, then raise a kept error."""

@@ -349,6 +349,7 @@ def test_recovery_spares_live_owners(tmp_path: Path) -> None:
         with HistoryStore(path, recover=False) as untouched:
             assert untouched.get_execution("dead-proc").status == "running"  # type: ignore[union-attr]
             begin(untouched, "this-process")  # live in this process: never recovered
+            untouched.flush()  # a begin is written with the next write; other stores see it
             with HistoryStore(path) as reopened:
                 status = {r.id: r.status for r in reopened.list_executions()}
                 assert reopened.recover_interrupted() == 0

@@ -1,0 +1,94 @@
+"""A begun execution is written with the next write: one transaction per short execution."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from runtime.history import HistoryError, HistoryStore
+from tests.runtime.history.test_history import begin, step_row
+
+EID = "held-back-0001"
+
+
+def _raw(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _commits(store: HistoryStore) -> list[str]:
+    seen: list[str] = []
+    store._wconn.set_trace_callback(  # noqa: SLF001 - counting the statements is the point
+        lambda sql: seen.append(sql) if sql.startswith(("COMMIT", "INSERT", "UPDATE")) else None)
+    return seen
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_short_execution_is_one_transaction_and_one_insert(tmp_path: Path,
+                                                            background: bool) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path, background=background) as store:
+        seen = _commits(store)
+        begin(store, EID)
+        store.add_steps([step_row(EID, 0), step_row(EID, 1)])
+        store.finish_execution(EID, status="success", message="done", completed=9.0,
+                               transitions=2)
+        store.flush()
+        assert sum(s.startswith("COMMIT") for s in seen) == 1
+        assert not any(s.startswith("UPDATE executions") for s in seen)
+    row = _raw(path, "SELECT status, message, started, ended, completed, transitions, "
+                     "log_level, worker FROM executions")
+    assert row[0][:7] == ("success", "done", 100.0, 9.0, 9.0, 2, "INFO")
+    assert row[0][7]  # the worker is kept from the begin
+    assert [r[0] for r in _raw(path, "SELECT seq FROM steps ORDER BY seq")] == [0, 1]
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_begun_execution_reads_as_running_through_the_store_and_after_a_flush(
+        tmp_path: Path, background: bool) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path, background=background) as store:
+        begin(store, EID)
+        assert _raw(path, "SELECT id FROM executions") == []  # held back
+        record = store.get_execution(EID)  # a read through this store writes it first
+        assert record is not None and record.status == "running"
+        assert _raw(path, "SELECT id, status FROM executions") == [(EID, "running")]
+        store.add_steps([step_row(EID, 0)])
+        store.finish_execution(EID, status="failed", message=None, completed=None,
+                               transitions=1)
+        store.flush()
+    assert _raw(path, "SELECT status FROM executions") == [("failed",)]
+    assert len(_raw(path, "SELECT seq FROM steps")) == 1
+
+
+def test_rows_flushed_before_the_finish_bring_their_execution_in(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path, flush_rows=2) as store:
+        begin(store, EID)
+        store.add_steps([step_row(EID, 0), step_row(EID, 1)])  # past flush_rows: written
+        assert _raw(path, "SELECT count(*) FROM steps") == [(2,)]
+        assert _raw(path, "SELECT status FROM executions") == [("running",)]
+
+
+def test_a_duplicate_of_a_written_execution_is_refused_at_its_write(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        begin(store, EID)
+        store.finish_execution(EID, status="success", message=None, completed=1.0,
+                               transitions=0)
+        begin(store, EID)  # finished already: known to the database only
+        with pytest.raises(HistoryError, match="already exists"):
+            store.flush()
+        assert store.get_execution(EID).status == "success"  # type: ignore[union-attr]
+
+
+def test_close_interrupts_a_begun_execution_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        begin(store, EID)
+    assert _raw(path, "SELECT status FROM executions") == [("interrupted",)]
