@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from designer.run.graph_pane import GraphPane
 from designer.run.source import ExecutionSource
 from designer.run.style import short_id, status_colour, status_word
-from designer.run.trace import OUTPUT, ExecutionTrace
+from designer.run.trace import ExecutionTrace
 
 DIFF_BADGE = "≠"
 
@@ -52,9 +52,9 @@ class Difference:
 
 def _output(trace: ExecutionTrace, name: str) -> Any:
     row = trace.last_row(name)
-    if row is None or row[OUTPUT] is None:
+    if row is None or row.output_json is None:
         return None
-    return json.loads(row[OUTPUT])
+    return json.loads(row.output_json)
 
 
 def differences(doc: Any, trace_a: ExecutionTrace, trace_b: ExecutionTrace) -> list[Difference]:

@@ -19,6 +19,7 @@ import asyncio
 import time
 import warnings
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from runtime.engine import (
     RunOptions,
     options_from_profile,
 )
-from runtime.history import HistoryError
+from runtime.history import HistoryError, StepRow
 from runtime.history.control import POLL_SECONDS, RunControl
 from runtime.sandbox import confinement_report
 
@@ -124,21 +125,24 @@ class RunController(QObject):
         document = self.context.document
         doc = document.doc
         if not doc.definition:
-            return self._refuse("The playbook has no states to run.")
+            self._refuse("The playbook has no states to run.")
+            return None
         circuits = [n for n, s in doc.definition.items() if s.type == "circuit"]
         path = Path(document.path).resolve() if document.path else None
         if circuits and path is None:
-            return self._refuse(
+            self._refuse(
                 f"Save the playbook before running it: Circuit state {circuits[0]!r} runs a "
                 "sub-playbook, and sub-playbooks are found beside the playbook's file.")
+            return None
         try:
             return CompiledPlaybook(doc, catalog=self.context.catalog, source_path=path)
         except PlaybookInvalid as exc:
             lines = [f"• {problem}" for problem in exc.problems[:12]]
             if len(exc.problems) > 12:
                 lines.append(f"• … and {len(exc.problems) - 12} more")
-            return self._refuse("The playbook cannot run until these errors are fixed:\n"
-                                + "\n".join(lines))
+            self._refuse("The playbook cannot run until these errors are fixed:\n"
+                         + "\n".join(lines))
+            return None
 
     def run(self, profile_name: str | None = None) -> str | None:
         """Start a run with the chosen (or the current) profile; returns its session id.
@@ -148,7 +152,8 @@ class RunController(QObject):
         """
         document = self.context.document
         if restricted(document):
-            return self._refuse(REFUSED_RUN.format(functions=", ".join(function_ids(document))))
+            self._refuse(REFUSED_RUN.format(functions=", ".join(function_ids(document))))
+            return None
         if document.doc.functions and not confinement_report().confined:
             self.context.statusMessage.emit(confinement_report().summary())
         compiled = self.compile()
@@ -158,21 +163,25 @@ class RunController(QObject):
         name = profile_name if profile_name is not None else self.context.profile_name
         profile = doc.profile(name) if name else None
         if name and profile is None:
-            return self._refuse(f"There is no run profile named {name!r}.")
+            self._refuse(f"There is no run profile named {name!r}.")
+            return None
         if profile is not None and profile.target and profile.target not in doc.definition:
-            return self._refuse(f"Run profile {profile.name!r} targets state "
-                                f"{profile.target!r}, which is not in the playbook.")
+            self._refuse(f"Run profile {profile.name!r} targets state "
+                         f"{profile.target!r}, which is not in the playbook.")
+            return None
         if not _loop_ready():
-            return self._refuse("The run cannot start: the application's asyncio event loop "
-                                "(qasync) is not set up.")
+            self._refuse("The run cannot start: the application's asyncio event loop "
+                         "(qasync) is not set up.")
+            return None
         try:
             options = self.options_for(profile)
             start = self.debug_start or self.engine.start
             execution_id = start(compiled, options)
         except (ValueError, RuntimeError) as exc:
-            return self._refuse(f"The run could not start: {exc}")
+            self._refuse(f"The run could not start: {exc}")
+            return None
         task = self.engine.running[execution_id][0]
-        task.add_done_callback(lambda t, eid=execution_id: self._task_done(eid, t))
+        task.add_done_callback(partial(self._task_done, execution_id))
         live = LiveExecution(execution_id, time.time(), compiled.name)
         live.log_level = (options.log_level or compiled.log_level).upper()
         live.profile = options.profile_name
@@ -189,7 +198,6 @@ class RunController(QObject):
     def _refuse(self, message: str) -> None:
         self.runRefused.emit(message)
         self.context.statusMessage.emit(message.splitlines()[0])
-        return None
 
     def _task_done(self, execution_id: str, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
@@ -282,7 +290,7 @@ class RunController(QObject):
 
     def _fold_one(
         self, live: LiveExecution, events: list[tuple[Any, ...]], started: list[str]
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[StepRow]:
         """The common case, one execution's events: a few passes in C, no Python loop."""
         rows = [e[2] for e in events if e[0] == "step"]
         finished = set(map(ROW_SEQ, rows))
@@ -297,12 +305,12 @@ class RunController(QObject):
 
     def _fold_many(
         self, events: list[tuple[Any, ...]], started: list[str]
-    ) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, list[tuple[Any, ...]]]]:
+    ) -> tuple[dict[str, list[StepRow]], dict[str, list[tuple[Any, ...]]]]:
         """Events of several executions (a Circuit's child runs inside its parent)."""
-        rows_by: dict[str, list[tuple[Any, ...]]] = {}
+        rows_by: dict[str, list[StepRow]] = {}
         logs_by: dict[str, list[tuple[Any, ...]]] = {}
-        cur_id = None
-        cur_rows: list[tuple[Any, ...]] = []
+        cur_id = ""  # execution ids are never empty
+        cur_rows: list[StepRow] = []
         inflight: dict[int, tuple[Any, ...]] = {}
         for event in events:
             kind = event[0]
@@ -357,7 +365,7 @@ class RunController(QObject):
 
     def _publish(
         self,
-        rows_by: dict[str, list[tuple[Any, ...]]],
+        rows_by: dict[str, list[StepRow]],
         logs_by: dict[str, list[tuple[Any, ...]]],
         started: list[str],
     ) -> None:

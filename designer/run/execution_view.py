@@ -78,13 +78,13 @@ class ExecutionHeader(QWidget):
         self.keys: dict[str, QLabel] = {}
         self._per_row = 0
         for field in HEADER_FIELDS:
-            key = QLabel(field)
-            theme.tone(key, "key")
-            key.setStyleSheet("font-size: 7.5pt; font-weight: 600;")
-            key.setContentsMargins(0, 3, 0, 0)
+            label = QLabel(field)
+            theme.tone(label, "key")
+            label.setStyleSheet("font-size: 7.5pt; font-weight: 600;")
+            label.setContentsMargins(0, 3, 0, 0)
             value = QLabel("—")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.keys[field] = key
+            self.keys[field] = label
             self.values[field] = value
         self._arrange(len(HEADER_FIELDS))
         self.breadcrumb = QLabel()
@@ -99,7 +99,8 @@ class ExecutionHeader(QWidget):
         chooser = QHBoxLayout()
         chooser.setSpacing(0)
         for key, glyph, tip in LAYOUTS:
-            button = QToolButton(text=glyph)
+            button = QToolButton()
+            button.setText(glyph)
             button.setObjectName(f"Layout_{key}")
             button.setCheckable(True)
             button.setAutoRaise(True)
@@ -109,12 +110,13 @@ class ExecutionHeader(QWidget):
             chooser.addWidget(button)
         self.layout_buttons.buttonClicked.connect(
             lambda b: self.layoutChosen.emit(b.property("layout")))
-        self.close_button = QToolButton(text="✕ Close")
+        self.close_button = QToolButton()
+        self.close_button.setText("✕ Close")
         self.close_button.setObjectName("CloseChildExecution")
         self.close_button.setToolTip("Return to the parent playbook's execution")
         self.close_button.clicked.connect(self.closeRequested)
         self.close_button.hide()
-        top = QHBoxLayout()
+        top = self.top_layout = QHBoxLayout()
         top.setContentsMargins(8, 2, 8, 2)
         left = QVBoxLayout()
         left.addWidget(self.breadcrumb)
@@ -149,7 +151,7 @@ class ExecutionHeader(QWidget):
         buttons = sum(w.sizeHint().width() + 8 for w in (self.download, self.close_button)
                       if not w.isHidden())
         buttons += sum(b.sizeHint().width() for b in self.layout_buttons.buttons())
-        margins = self.layout().contentsMargins()
+        margins = self.top_layout.contentsMargins()
         return fields + buttons + margins.left() + margins.right() + 16
 
     def _fit_rows(self) -> None:
@@ -358,8 +360,9 @@ class ExecutionView(QWidget):
         self.header = ExecutionHeader(source)
         self.details = DetailsPane(source, context)
         self.graph = GraphPane(source, context)
-        self.screen = ExecutionScreen(source, context, self.header, self.graph, self.details,
-                                      controller, self)
+        # not "screen": that is QWidget.screen()
+        self.execution_screen = ExecutionScreen(source, context, self.header, self.graph,
+                                                self.details, controller, self)
         self.body = QStackedWidget()
         self.splitter = QSplitter()
         self.tabs = QTabWidget()
@@ -376,7 +379,7 @@ class ExecutionView(QWidget):
         self.set_pane_layout(saved_layout(), save=False)
 
     def open(self, execution_id: str | None) -> None:
-        self.screen.open(execution_id)
+        self.execution_screen.open(execution_id)
 
     def set_pane_layout(self, key: str, save: bool = True) -> None:
         """Side by side, stacked or tabbed; remembered in QSettings."""

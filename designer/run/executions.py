@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -348,7 +348,7 @@ class ExecutionsPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.entered.connect(self._hovered)
         self.view.viewport().installEventFilter(self)
-        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce: QTimer = QTimer(self, singleShot=True, interval=120)
         self._debounce.timeout.connect(self._filters_changed)
         self._refresh_timer = QTimer(self, singleShot=True, interval=100)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -453,6 +453,7 @@ class ExecutionsPanel(QWidget):
             if event.type() == QEvent.Type.Leave:
                 self._hovered(QModelIndex())
             elif (event.type() == QEvent.Type.MouseButtonPress
+                  and isinstance(event, QMouseEvent)
                   and event.button() == Qt.MouseButton.LeftButton):
                 index = self.view.indexAt(event.position().toPoint())
                 if self._on_kill_button(index, event.position().toPoint()):

@@ -34,6 +34,7 @@ from designer.canvas.view import LOD_SCALE
 from designer.run.iterator import IteratorIndex
 from designer.run.style import run_caption
 from designer.run.trace import ExecutionTrace
+from runtime.history import StepRow
 
 PAGE_ROWS = 5000
 BADGE_INTERVAL = 0.25  # seconds between repaints of a running Batch's success count
@@ -215,7 +216,7 @@ class GraphPane(QWidget):
             self.scene.run_marks.clear_run_marks()
             self.scene.run_marks.set_run_mode(True)
 
-    def add_rows(self, execution_id: str, rows: list[tuple[Any, ...]]) -> set[str]:
+    def add_rows(self, execution_id: str, rows: list[StepRow]) -> set[str]:
         """Fold new step rows in, repaint only the states they changed; returns those."""
         if execution_id != self.execution_id or not rows:
             return set()

@@ -9,7 +9,7 @@ Execution Details follow the chosen iteration.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QEnterEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from designer import theme
@@ -39,9 +39,10 @@ class IteratorIndex(QFrame):
         self.number.setObjectName("IteratorNumber")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number.setStyleSheet("font-size: 22pt; font-weight: 600;")
-        self.previous_button = QToolButton(text="◀")
-        self.next_button = QToolButton(text="▶")
-        for button in (self.previous_button, self.next_button):
+        self.previous_button = QToolButton()
+        self.next_button = QToolButton()
+        for button, arrow in ((self.previous_button, "◀"), (self.next_button, "▶")):
+            button.setText(arrow)
             button.setAutoRaise(True)
             button.setToolTip("Previous iteration" if button is self.previous_button
                               else "Next iteration")
@@ -101,7 +102,7 @@ class IteratorIndex(QFrame):
         self.previous_button.setText("◀" if shown else " ")
         self.next_button.setText("▶" if shown else " ")
 
-    def enterEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt's name
         self._arrows(True)
         super().enterEvent(event)
 

@@ -175,13 +175,14 @@ class JsonView(QWidget):
         group.addButton(self.tree_button)
         group.addButton(self.raw_button)
         group.buttonToggled.connect(lambda *_: self._show())
-        self.copy_button = QToolButton(text="Copy")
+        self.copy_button = QToolButton()
+        self.copy_button.setText("Copy")
         self.copy_button.setToolTip("Copy the JSON to the clipboard")
         self.copy_button.clicked.connect(self.copy)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.tree_button, self.raw_button):
-            bar.addWidget(widget)
+        for button in (self.tree_button, self.raw_button):
+            bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.copy_button)
         self.bar = QWidget()
@@ -195,7 +196,8 @@ class JsonView(QWidget):
 
     @staticmethod
     def _toggle(text: str, checked: bool) -> QToolButton:
-        button = QToolButton(text=text)
+        button = QToolButton()
+        button.setText(text)
         button.setCheckable(True)
         button.setChecked(checked)
         button.setAutoRaise(True)
@@ -214,7 +216,8 @@ class JsonView(QWidget):
         if self.tree.topLevelItemCount() <= 12:
             for index in range(self.tree.topLevelItemCount()):
                 item = self.tree.topLevelItem(index)
-                if item.childCount() and item.data(0, LOADED_ROLE) is False:
+                if item is not None and item.childCount() \
+                        and item.data(0, LOADED_ROLE) is False:
                     self.tree.expandItem(item)
         self.bar.setVisible(True)
         self._show()
@@ -277,7 +280,8 @@ class JsonView(QWidget):
             role = item.data(1, ROLE_ROLE)
             if role:
                 item.setForeground(1, theme.colour(role))
-            stack.extend(item.child(i) for i in range(item.childCount()))
+            stack.extend(child for i in range(item.childCount())
+                         if (child := item.child(i)) is not None)
 
     def _keep(self, payload: Any) -> int:
         key = len(self._payloads) + 1

@@ -13,6 +13,8 @@ import gc
 from operator import itemgetter
 from typing import Any
 
+from runtime.history import StepRow
+
 FULL_GC_DEFERRED = 1_000_000
 
 EVENT_ID = itemgetter(1)
@@ -66,7 +68,7 @@ class LiveExecution:
 
     def __init__(self, execution_id: str, started: float | None, playbook: str = "") -> None:
         self.id = execution_id
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[StepRow] = []
         self.logs: list[tuple[Any, ...]] = []
         self.inflight: dict[int, tuple[Any, ...]] = {}
         self.status = "running"

@@ -114,7 +114,7 @@ class AppLogsTab(QWidget):
         for row in range(self.table.rowCount()):
             cell = self.table.item(row, 1)
             role = LEVEL_ROLES.get(cell.text()) if cell is not None else None
-            if role:
+            if cell is not None and role:
                 cell.setForeground(theme.colour(role))
 
     def show_for(self, execution_id: str | None, seq: int | None) -> None:
@@ -166,7 +166,8 @@ class AppLogsTab(QWidget):
                                  "Available once the execution completes")
 
     def lines_shown(self) -> list[str]:
-        return [self.table.item(i, 2).text() for i in range(self.table.rowCount())]
+        return [cell.text() for i in range(self.table.rowCount())
+                if (cell := self.table.item(i, 2)) is not None]
 
     def download_csv(self) -> Path | None:
         if self.execution_id is None:

@@ -242,7 +242,7 @@ class MocksEditor(QWidget):
     def remove_response(self) -> None:
         name, row = self.state(), self.responses.currentRow()
         items = self.mocks.get(name, []) if name else []
-        if 0 <= row < len(items):
+        if name and 0 <= row < len(items):
             del items[row]
             if not items:
                 self.mocks.pop(name, None)
@@ -259,7 +259,7 @@ class MocksEditor(QWidget):
         self._show_response()
         index = self.state_combo.currentIndex()
         count = len(self.mocks.get(name, [])) if name else 0
-        self.state_combo.setItemText(index, f"{name}  ({count} mocked)" if count else name)
+        self.state_combo.setItemText(index, f"{name}  ({count} mocked)" if count else name or "")
         self.changed.emit()
 
     def _output_edited(self, value: Any) -> None:

@@ -198,8 +198,9 @@ class ProfilesDialog(QDialog):
     # -- saving ------------------------------------------------------------------------------
     def problems_found(self) -> list[str]:
         """Everything that stops Save: bad JSON in the editor, invalid profiles."""
-        found = [f"{self.selected()['name']}: {e}" for e in self.editor.errors()] \
-            if self.selected() is not None else []
+        selected = self.selected()
+        found = ([f"{selected['name']}: {e}" for e in self.editor.errors()]
+                 if selected is not None else [])
         for profile in self.profiles:
             try:
                 RunProfile.model_validate(profile)

@@ -31,6 +31,7 @@ from designer.run.graph_pane import GraphPane
 from designer.run.live import LiveExecution
 from designer.run.source import ExecutionSource
 from designer.run.style import fmt_time, status_word
+from runtime.history import StepRow
 
 SPEEDS = (("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("5", 5.0), ("10", 10.0), ("50", 50.0),
           ("200", 200.0), ("1000", 1000.0))
@@ -38,7 +39,7 @@ TICK_MS = 16
 CONTAINERS = ("parallel", "batch")
 
 
-def finish_order(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def finish_order(rows: list[StepRow]) -> list[StepRow]:
     """Steps in the order they finished: by end time, then seq, and a Parallel or Batch step
     after every step it ran (they can end at the same simulated instant)."""
     ordered = sorted(rows, key=lambda r: (r.ended if r.ended is not None else r.started, r.seq))
@@ -54,7 +55,7 @@ def finish_order(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return ordered
 
 
-def _descendants(rows: list[tuple[Any, ...]], seq: int) -> set[int]:
+def _descendants(rows: list[StepRow], seq: int) -> set[int]:
     found: set[int] = set()
     frontier = {seq}
     while frontier:

@@ -3,8 +3,8 @@
 The run docks ask an :class:`ExecutionSource` for an execution's header record, its step rows,
 one step, a state's Batch iterations, App logs and OS logs. While the run controller holds the
 execution live (running, or finished but not yet committed by the store's writer) answers come
-from memory; otherwise from the history store. Steps are plain tuples in
-``runtime.history.STEP_COLUMNS`` order either way.
+from memory; otherwise from the history store. Steps are
+:class:`~runtime.history.StepRow` records either way.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from designer.run.controller import RunController
 from designer.run.live import LiveExecution
-from designer.run.trace import iterations_of, pick_step, record_tuple
+from designer.run.trace import iterations_of, pick_step
 from runtime.history import (
     ExecutionRecord,
     HistoryError,
@@ -100,7 +100,7 @@ class ExecutionSource:
             return live.rows
         if self.store is None:
             return []
-        return [record_tuple(r) for r in self.reader.steps(execution_id)]
+        return list(self.reader.steps(execution_id))
 
     def rows_page(
         self, execution_id: str, after_seq: int | None, limit: int
@@ -108,8 +108,7 @@ class ExecutionSource:
         """A page of stored step rows by seq (for loading a long execution in slices)."""
         if self.store is None:
             return []
-        return [record_tuple(r) for r in
-                self.reader.steps(execution_id, after_seq=after_seq, limit=limit)]
+        return list(self.reader.steps(execution_id, after_seq=after_seq, limit=limit))
 
     def step(
         self, execution_id: str, state: str, iteration: int | None = None
@@ -121,14 +120,13 @@ class ExecutionSource:
         if self.store is None:
             return None
         steps = self.reader.steps(execution_id, state=state, iteration=iteration)
-        return record_tuple(steps[-1]) if steps else None
+        return steps[-1] if steps else None
 
     def step_by_seq(self, execution_id: str, seq: int) -> StepRow | None:
         live = self.live(execution_id)
         if live is not None:
             return next((r for r in live.rows if r.seq == seq), None)
-        found = self.reader.step(execution_id, seq) if self.store is not None else None
-        return record_tuple(found) if found is not None else None
+        return self.reader.step(execution_id, seq) if self.store is not None else None
 
     def run_count(self, execution_id: str, state: str) -> int:
         live = self.live(execution_id)

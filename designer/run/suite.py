@@ -97,8 +97,8 @@ class ResultsPanel(QWidget):
         top = self.tree.topLevelItem(0)
         if top is None:
             return []
-        return [(top.child(i).text(0), top.child(i).text(1), top.child(i).text(2))
-                for i in range(top.childCount())]
+        return [(case.text(0), case.text(1), case.text(2)) for i in range(top.childCount())
+                if (case := top.child(i)) is not None]
 
 
 class SuiteUI(QObject):

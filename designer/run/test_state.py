@@ -43,7 +43,7 @@ class TestStateDialog(QDialog):
         self.setObjectName("TestStateDialog")
         self.setWindowTitle(f"Test State: {state}")
         self.context, self.state, self.run_ui = context, state, run_ui
-        self.result: StateTestResult | None = None
+        self.test_result: StateTestResult | None = None  # not "result" (QDialog.result())
         self.task: asyncio.Future[Any] | None = None
         self.source = QComboBox()
         self.source.addItem(TYPED, None)
@@ -133,7 +133,7 @@ class TestStateDialog(QDialog):
             self.status.setText(f"The state could not run: {exc}")
             return
         result: StateTestResult = task.result()
-        self.result = result
+        self.test_result = result
         code = f"{result.error_code}: " if result.error_code else ""
         self.status.setText(f"{result.status.upper()}: {code}{result.message or ''}".rstrip(": "))
         if result.output is not None:

@@ -19,24 +19,9 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter
 
-from runtime.history import STEP_COLUMNS, StepRow
+from runtime.history import StepRow
 from runtime.model.document import PlaybookDocument
-from runtime.model.states import END
-
-# Field positions, for the modules that still index rows (designer/run/replay.py, compare.py);
-# new code reads the record's fields by name.
-SEQ, STATE, TYPE, STATUS, STARTED, ENDED, MESSAGE = (
-    STEP_COLUMNS.index(n) for n in ("seq", "state", "type", "status", "started", "ended",
-                                    "message"))
-CODE, ITERATION, PARENT, PATH, CHILD, INPUT, OUTPUT = (
-    STEP_COLUMNS.index(n) for n in ("error_code", "iteration", "parent_seq", "path",
-                                    "child_execution", "input_json", "output_json"))
-
-
-def record_tuple(record: StepRow) -> StepRow:
-    """A history record as a trace row: the same :class:`StepRow` (kept for callers)."""
-    return record
-
+from runtime.model.states import END, ParallelState
 
 _STATE_STATUS = attrgetter("state", "status")
 _STATE_EDGE = attrgetter("state", "transition")
@@ -91,7 +76,7 @@ class ExecutionTrace:
             root = getattr(state, "root", None) if state.type == "batch" else None
             if root:
                 self._roots.setdefault(root, []).append((name, "root", "batch", None))
-            if state.type == "parallel":
+            if isinstance(state, ParallelState):
                 for index, path in enumerate(state.paths):
                     self._roots.setdefault(path.root, []).append(
                         (name, f"paths[{index}].root", "parallel", path.name))

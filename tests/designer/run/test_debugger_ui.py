@@ -166,13 +166,14 @@ def test_test_this_state_alone(qtbot, qloop, store) -> None:
     assert json.loads(dialog.input.text())["user"] == "mlee"
     task = dialog.run()
     wait_until(qloop, task.done)
-    assert dialog.result.ok and dialog.result.output["risk"] == {"score": 12, "level": "low"}
+    result = dialog.test_result
+    assert result.ok and result.output["risk"] == {"score": 12, "level": "low"}
     assert dialog.status.text().startswith("SUCCESS")
     # A typed input that misses a required parameter: the schema error, no output.
     dialog.input.set_text('{"domain": "corp.acme.local"}')
     task = dialog.run()
     wait_until(qloop, task.done)
-    assert not dialog.result.ok
+    assert not dialog.test_result.ok
     assert "JSON_SCHEMA_VALIDATION_FAILED" in dialog.status.text()
     # A mocked result instead of the tenant.
     dialog.input.set_text('{"user": "x", "domain": "y"}')
@@ -180,7 +181,7 @@ def test_test_this_state_alone(qtbot, qloop, store) -> None:
     dialog.mock.set_text('{"data": {"risk_score": 99, "risk_level": "high"}}')
     task = dialog.run()
     wait_until(qloop, task.done)
-    assert dialog.result.output["risk"] == {"score": 99, "level": "high"}
+    assert dialog.test_result.output["risk"] == {"score": 99, "level": "high"}
     assert len(store.list_executions()) == 1  # trying a state writes no history
     dialog.close()
     win.run_ui.toolbar.set_log_level(None)
