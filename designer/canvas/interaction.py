@@ -1,10 +1,11 @@
-"""Mouse gestures on the scene: drag to move, drag from a port to connect, drag an arrow's end
-to reconnect, palette drops, double-click, in-place rename and the context menus.
+"""The scene's mouse dispatcher, palette drops, double-click, in-place rename, context menus.
 
-:class:`Gestures` gets the scene's mouse events first; what it does not handle falls through
-to ``QGraphicsScene`` (selection, rubber band, moving the selected items). A finished gesture
-becomes one call on :class:`~designer.canvas.editing.SceneEditor`, so a whole drag is one undo
-step. While a move is in progress only the edges of the moving cards are re-routed.
+:class:`Gestures` gets the scene's mouse events first. A left press starts one small gesture
+from :mod:`designer.canvas.gestures` (reconnect the end of a selected arrow, connect from a
+port, or move the selected cards) and the following moves and the release go to that gesture
+until it ends; :meth:`Gestures.cancel` (Esc) abandons it. A gesture that is ``passthrough``
+lets ``QGraphicsScene`` handle the events as well (selection, moving the selected items);
+presses with no gesture go to ``QGraphicsScene`` alone.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QPainterPath, QPen
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QGraphicsPathItem,
     QGraphicsProxyWidget,
     QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneDragDropEvent,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
     QLineEdit,
@@ -25,53 +26,62 @@ from PySide6.QtWidgets import (
 )
 
 from designer.canvas.edges import EdgeItem
+from designer.canvas.gestures import ConnectWire, Gesture, MoveCards, ReconnectEdge
 from designer.canvas.items import StateItem, port_hit_radius
 from designer.canvas.menus import build_context_menu
-from designer.canvas.notes import NoteItem
 from designer.canvas.ports import Port
-from designer.canvas.style import CARD_WIDTH, theme
+from designer.canvas.style import CARD_WIDTH
 
 if TYPE_CHECKING:
     from designer.canvas.scene import PlaybookScene
 
 MIME_ENTRY = "application/x-playbook-state"
 LEFT = Qt.MouseButton.LeftButton
+Default = Callable[[QGraphicsSceneMouseEvent], None]
 
 
 class Gestures:
-    """Turns mouse input on a scene into edits."""
+    """Hands a scene's mouse input to the active gesture; drops, rename and menus."""
 
     def __init__(self, scene: PlaybookScene) -> None:
         self.scene = scene
-        self._wire: QGraphicsPathItem | None = None
-        self._wire_from: tuple[str, str] | None = None  # (source, port path)
-        self._reconnect = False
-        self._pressed: dict[str, QPointF] = {}
-        self._pressed_notes: dict[str, QPointF] = {}
+        self.active: Gesture | None = None
         self._drop_edge: EdgeItem | None = None
         self._rename: QGraphicsProxyWidget | None = None
 
     # -- press / move / release ----------------------------------------------------------------
-    def press(self, event: QGraphicsSceneMouseEvent) -> bool:
-        """Start a connect or reconnect drag; False lets the scene handle the press."""
+    def press(self, event: QGraphicsSceneMouseEvent, default: Default) -> None:
+        """Start the gesture the press asks for; ``default`` is QGraphicsScene's handler."""
         pos = event.scenePos()
         item = self.scene.state_at(pos) if not self.scene.lod else None
         if item is not None:
             self.scene.stateClicked.emit(item.name)
-        if event.button() != LEFT or not self.scene.editable or self.scene.lod:
-            return False
-        for edge in self.scene.selectedItems():
-            if isinstance(edge, EdgeItem) and edge.near_end(pos):
-                self._start_wire(edge.source, edge.path, edge.start_point(), reconnect=True)
-                event.accept()
-                return True
-        hit = self.port_near(pos, _view_scale(event))
-        if hit is not None:
-            owner, port = hit
-            self._start_wire(owner.name, port.path, owner.port_scene_pos(port.path))
+        if self.active is not None:
+            if event.button() != LEFT:  # another button during a gesture: the gesture goes on
+                default(event)
+                return
+            self.cancel()  # a left press while one is active: its release never came
+        gesture = self._gesture_for(event) if event.button() == LEFT else None
+        if gesture is None or gesture.passthrough:
+            default(event)
+        else:
             event.accept()
-            return True
-        return False
+        self.active = gesture
+        if gesture is not None:
+            gesture.press(pos)
+
+    def _gesture_for(self, event: QGraphicsSceneMouseEvent) -> Gesture:
+        pos = event.scenePos()
+        if self.scene.editable and not self.scene.lod:
+            for edge in self.scene.selectedItems():
+                if isinstance(edge, EdgeItem) and edge.near_end(pos):
+                    return ReconnectEdge(self.scene, edge.source, edge.path, edge.start_point())
+            hit = self.port_near(pos, _view_scale(event))
+            if hit is not None:
+                owner, port = hit
+                return ConnectWire(self.scene, owner.name, port.path,
+                                   owner.port_scene_pos(port.path))
+        return MoveCards(self.scene)
 
     def port_near(self, pos: QPointF, scale: float) -> tuple[StateItem, Port] | None:
         """The port whose circle, widened by a few *view* pixels, contains ``pos``.
@@ -88,56 +98,35 @@ class Gestures:
                     return item, port
         return None
 
-    def after_press(self, event: QGraphicsSceneMouseEvent) -> None:
-        """Remember where the selected cards and notes were, to commit a move on release."""
-        self._pressed = {i.name: i.pos() for i in self.scene.selectedItems()
-                         if isinstance(i, StateItem)}
-        self._pressed_notes = {i.note_id: i.pos() for i in self.scene.selectedItems()
-                               if isinstance(i, NoteItem)}
-
-    def move(self, event: QGraphicsSceneMouseEvent) -> bool:
-        if self._wire is None:
-            return False
-        start = self._wire.path().elementAt(0)
-        self._wire.setPath(_wire_path(QPointF(start.x, start.y), event.scenePos()))
-        event.accept()
-        return True
-
-    def after_move(self, event: QGraphicsSceneMouseEvent) -> None:
-        if not (event.buttons() & LEFT) or not self._pressed:
-            return
-        moved = [n for n, p in self._pressed.items()
-                 if (item := self.scene.item(n)) is not None and item.pos() != p]
-        if moved:
-            self.scene.projection.reroute(moved)
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> bool:
-        if self._wire is None:
-            return False
-        source, path = self._wire_from or ("", "")
-        reconnect = self._reconnect
-        self._end_wire()
-        event.accept()
-        target = self.scene.state_at(event.scenePos())
-        if target is not None:
-            if reconnect:
-                self.scene.editor.reconnect(source, path, target.name)
-            else:
-                self.scene.editor.connect_port(source, path, target.name)
+    def move(self, event: QGraphicsSceneMouseEvent, default: Default) -> None:
+        gesture = self.active
+        if gesture is None or gesture.passthrough:
+            default(event)
         else:
-            self.scene.projection.reroute([source])
-        return True
+            event.accept()
+        if gesture is not None and event.buttons() & LEFT:
+            gesture.move(event.scenePos())
 
-    def after_release(self, event: QGraphicsSceneMouseEvent) -> None:
-        """Commit a finished move of the selection as one step."""
-        pressed, notes = self._pressed, self._pressed_notes
-        self._pressed, self._pressed_notes = {}, {}
-        moves = {n: (i.pos().x(), i.pos().y()) for n, p in pressed.items()
-                 if (i := self.scene.item(n)) is not None and i.pos() != p}
-        note_moves = {n: (i.pos().x(), i.pos().y()) for n, p in notes.items()
-                      if (i := self.scene.note(n)) is not None and i.pos() != p}
-        if moves or note_moves:
-            self.scene.editor.move(moves, note_moves)
+    def release(self, event: QGraphicsSceneMouseEvent, default: Default) -> None:
+        gesture = self.active
+        if gesture is None or gesture.passthrough:
+            default(event)
+        else:
+            event.accept()
+        if gesture is not None and event.button() == LEFT:
+            self.active = None
+            gesture.release(event.scenePos())
+
+    def cancel(self) -> bool:
+        """Abandon the active gesture (Esc during a drag); False when there is none."""
+        gesture, self.active = self.active, None
+        if gesture is None:
+            return False
+        gesture.cancel()
+        grabber = self.scene.mouseGrabberItem()
+        if grabber is not None:  # Qt would go on moving the cards it grabbed
+            grabber.ungrabMouse()
+        return True
 
     def double_click(self, event: QGraphicsSceneMouseEvent) -> bool:
         item = self.scene.state_at(event.scenePos())
@@ -146,40 +135,16 @@ class Gestures:
         self.scene.stateActivated.emit(item.name)
         return True
 
-    # -- the connection wire ----------------------------------------------------------------------
-    def _start_wire(self, source: str, path: str, start: QPointF, reconnect: bool = False) -> None:
-        self._wire_from = (source, path)
-        self._reconnect = reconnect
-        wire = QGraphicsPathItem(_wire_path(start, start))
-        pen = QPen(theme().highlight, 2, Qt.PenStyle.DashLine)
-        wire.setPen(pen)
-        wire.setZValue(10)
-        self.scene.addItem(wire)
-        self._wire = wire
-        if reconnect:
-            edge = self.scene.edge(source, path)
-            if edge is not None:
-                edge.setVisible(False)
-
-    def _end_wire(self) -> None:
-        if self._wire is not None:
-            self.scene.removeItem(self._wire)
-        if self._reconnect and self._wire_from:
-            edge = self.scene.edge(*self._wire_from)
-            if edge is not None:
-                edge.setVisible(True)
-        self._wire, self._wire_from, self._reconnect = None, None, False
-
     # -- palette drops -------------------------------------------------------------------------------
-    def _accepts(self, event) -> bool:
+    def _accepts(self, event: QGraphicsSceneDragDropEvent) -> bool:
         return self.scene.editable and event.mimeData().hasFormat(MIME_ENTRY)
 
-    def drag_enter(self, event) -> None:
+    def drag_enter(self, event: QGraphicsSceneDragDropEvent) -> None:
         event.setAccepted(self._accepts(event))
         if event.isAccepted():
             event.acceptProposedAction()
 
-    def drag_move(self, event) -> None:
+    def drag_move(self, event: QGraphicsSceneDragDropEvent) -> None:
         if not self._accepts(event):
             event.ignore()
             return
@@ -192,12 +157,12 @@ class Gestures:
             self._drop_edge = edge
         event.acceptProposedAction()
 
-    def drag_leave(self, event) -> None:
+    def drag_leave(self, event: QGraphicsSceneDragDropEvent | None) -> None:
         if self._drop_edge is not None:
             self._drop_edge.set_highlighted(False)
             self._drop_edge = None
 
-    def drop(self, event) -> None:
+    def drop(self, event: QGraphicsSceneDragDropEvent) -> None:
         self.drag_leave(event)
         if not self._accepts(event):
             event.ignore()
@@ -257,13 +222,6 @@ def _view_scale(event: QGraphicsSceneMouseEvent) -> float:
     return 1.0
 
 
-def _wire_path(start: QPointF, end: QPointF) -> QPainterPath:
-    path = QPainterPath(start)
-    pull = max(30.0, abs(end.x() - start.x()) / 2)
-    path.cubicTo(start + QPointF(pull, 0), end - QPointF(pull, 0), end)
-    return path
-
-
 class _EscapeFilter(QObject):
     """Esc in the rename editor cancels (the filter is owned by the editor)."""
 
@@ -272,7 +230,8 @@ class _EscapeFilter(QObject):
         self._cancel = cancel
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape):
             self._cancel()
             return True
         return False

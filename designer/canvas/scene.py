@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPixmapCache, QTransform
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneHelpEvent, QToolTip
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneHelpEvent,
+    QGraphicsSceneMouseEvent,
+    QToolTip,
+)
 
 from designer.canvas.edges import EdgeItem
 from designer.canvas.editing import SceneEditor
@@ -257,36 +264,32 @@ class PlaybookScene(QGraphicsScene):
             return
         super().helpEvent(event)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if not self.gestures.press(event):
-            super().mousePressEvent(event)
-            self.gestures.after_press(event)
+    # The active gesture gets the mouse (scene.gestures); QGraphicsScene's own handling is the
+    # default it falls back to (selection, rubber band, moving the selected items).
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.gestures.press(event, super().mousePressEvent)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if not self.gestures.move(event):
-            super().mouseMoveEvent(event)
-            self.gestures.after_move(event)
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.gestures.move(event, super().mouseMoveEvent)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if not self.gestures.release(event):
-            super().mouseReleaseEvent(event)
-            self.gestures.after_release(event)
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.gestures.release(event, super().mouseReleaseEvent)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if not self.gestures.double_click(event):
             super().mouseDoubleClickEvent(event)
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
         self.gestures.context_menu(event)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
         self.gestures.drag_enter(event)
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
         self.gestures.drag_move(event)
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dragLeaveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
         self.gestures.drag_leave(event)
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
         self.gestures.drop(event)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRect, QRectF, Qt, QTimer, S
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
+from designer.canvas.gestures import Pan, RubberBand
 from designer.canvas.minimap import Minimap
 from designer.canvas.scene import PlaybookScene
 from designer.canvas.search import find_states
@@ -39,9 +40,8 @@ class CanvasView(QGraphicsView):
         super().__init__(scene, parent)
         self._scene = scene
         self.playbook_scene = scene  # the typed scene (QGraphicsView.scene() is untyped)
-        self._pan_from: QPointF | None = None
+        self._gesture: Pan | RubberBand | None = None
         self._space = False
-        self._band = QRectF()
         self._zooming = False
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -82,7 +82,7 @@ class CanvasView(QGraphicsView):
         self._settle.start()
 
     def _settled(self) -> None:
-        if self._pan_from is None:
+        if not isinstance(self._gesture, Pan):
             self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             self.viewport().update()
 
@@ -273,7 +273,7 @@ class CanvasView(QGraphicsView):
                 return True
         simple = {Qt.Key.Key_Backspace: self.delete_selection, Qt.Key.Key_F2: self.rename_selected,
                   Qt.Key.Key_Plus: self.zoom_in, Qt.Key.Key_Minus: self.zoom_out,
-                  Qt.Key.Key_Escape: lambda: self._scene.context.select([])}
+                  Qt.Key.Key_Escape: self._escape}
         if key in simple and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
             simple[key]()
             return True
@@ -285,37 +285,56 @@ class CanvasView(QGraphicsView):
             self.viewport().unsetCursor()
         super().keyReleaseEvent(event)
 
-    # -- panning ---------------------------------------------------------------------------------------
+    def _escape(self) -> None:
+        """Esc abandons a drag in progress, else clears the selection."""
+        gesture, self._gesture = self._gesture, None
+        if gesture is not None:
+            gesture.cancel()
+        if not self._scene.gestures.cancel() and gesture is None:
+            self._scene.context.select([])
+
+    # -- the view's gestures: pan and the rubber band ----------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        middle = event.button() == Qt.MouseButton.MiddleButton
-        if middle or (self._space and event.button() == Qt.MouseButton.LeftButton):
-            self._pan_from = event.position()
-            self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        left = event.button() == Qt.MouseButton.LeftButton
+        if event.button() == Qt.MouseButton.MiddleButton or (self._space and left):
+            if self._gesture is not None:
+                self._gesture.cancel()
+            self._gesture = Pan(self)
+            self._gesture.press(event.position())
             event.accept()
             return
         super().mousePressEvent(event)
+        if left:
+            if self._gesture is not None:  # its release never came
+                self._gesture.cancel()
+            self._gesture = RubberBand(self._scene)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self._pan_from is not None:
-            delta = event.position() - self._pan_from
-            self._pan_from = event.position()
-            self.pan_by(-delta.x(), -delta.y())
+        if isinstance(self._gesture, Pan):
+            self._gesture.move(event.position())
             event.accept()
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self._pan_from is not None:
-            self._pan_from = None
-            self._settle.start()
-            if self._space:
-                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-            else:
-                self.viewport().unsetCursor()
+        gesture = self._gesture
+        if isinstance(gesture, Pan):
+            self._gesture = None
+            gesture.release(event.position())
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        if gesture is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._gesture = None
+            gesture.release(self.mapToScene(event.position().toPoint()))
+
+    def panned(self) -> None:
+        """A pan ended: antialiasing back once the view settles, the cursor as the keys say."""
+        self._settle.start()
+        if self._space:
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.viewport().unsetCursor()
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll the view by ``dx, dy`` viewport pixels."""
@@ -324,18 +343,10 @@ class CanvasView(QGraphicsView):
         v.setValue(v.value() + round(dy))
 
     def _on_rubber_band(self, rect: QRect, start: QPointF, end: QPointF) -> None:
-        """While zoomed out the cards are hidden, so the band selects through the index."""
-        if not self._scene.lod:
-            return
-        if not rect.isNull():
-            self._band = QRectF(start, end).normalized()
-            return
-        band, self._band = self._band, QRectF()
-        if band.isNull():
-            return
-        names = {n for n, r in self._scene.index.rects().items() if band.intersects(r)}
-        doc_order = [n for n in self._scene.context.document.definition if n in names]
-        self._scene.context.select(doc_order)
+        """Qt's band moved: the RubberBand gesture keeps its corners (it selects through the
+        card index on release while zoomed out, when the cards are hidden)."""
+        if isinstance(self._gesture, RubberBand) and not rect.isNull():
+            self._gesture.track(start, end)
 
     # -- painting and palette -------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter,  # noqa: N802 - Qt's name
