@@ -54,6 +54,8 @@ class PathCompleter(QCompleter):
         """Make the list at least as wide as its longest entry (up to :data:`MAX_POPUP_WIDTH`);
         by default it is only as wide as the line edit, which cut the paths off."""
         popup = self.popup()
+        if popup is None:  # never: QCompleter makes its popup on first ask
+            return
         metrics = QFontMetrics(popup.font())
         widest = max((metrics.horizontalAdvance(p) for p in paths), default=0)
         extra = popup.verticalScrollBar().sizeHint().width() + 2 * popup.frameWidth() + 16
@@ -75,7 +77,9 @@ class PathEdit(QLineEdit):
         self.setPlaceholderText("$.path.in.input")
         self.path_completer = PathCompleter(self)
         self.setCompleter(self.path_completer)
-        self.path_completer.popup().setFont(self.font())  # measured and shown in monospace
+        popup = self.path_completer.popup()
+        if popup is not None:
+            popup.setFont(self.font())  # measured and shown in monospace
         self.path_completer.activated[str].connect(self.picked)  # type: ignore[index]
         self._start_with_root = start_with_root
 

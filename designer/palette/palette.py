@@ -9,6 +9,8 @@ Enter asks to add the state at the view's centre, connected after the selected s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,13 +32,17 @@ class _Tree(QTreeWidget):
     def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt's name
         return [MIME_STATE]
 
-    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:  # noqa: N802
+    def mimeData(self, items: Sequence[QTreeWidgetItem]) -> QMimeData:  # noqa: N802
         mime = QMimeData()
         ids = [i.data(0, ENTRY_ROLE) for i in items if i.data(0, ENTRY_ROLE)]
         if ids:
             mime.setData(MIME_STATE, ids[0].encode("utf-8"))
             mime.setText(ids[0])
         return mime
+
+
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [child for i in range(item.childCount()) if (child := item.child(i)) is not None]
 
 
 def tooltip_for(entry: CatalogEntry) -> str:
@@ -84,7 +90,7 @@ class PaletteWidget(QWidget):
             font.setBold(True)
             top.setFont(0, font)
             self.tree.addTopLevelItem(top)
-            parents = {None: top}
+            parents: dict[str | None, QTreeWidgetItem] = {None: top}
             for group_id, group_title in category.groups:
                 sub = QTreeWidgetItem([group_title])
                 sub.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -108,11 +114,10 @@ class PaletteWidget(QWidget):
         def walk(item: QTreeWidgetItem) -> None:
             if item.data(0, ENTRY_ROLE):
                 out.append(item)
-            for i in range(item.childCount()):
-                walk(item.child(i))
+            for child in _children(item):
+                walk(child)
 
-        for i in range(self.tree.topLevelItemCount()):
-            walk(self.tree.topLevelItem(i))
+        walk(self.tree.invisibleRootItem())
         return out
 
     def apply_filter(self, text: str) -> None:
@@ -127,13 +132,13 @@ class PaletteWidget(QWidget):
                 shown = not needle or needle in hay
             else:
                 shown = False
-                for i in range(item.childCount()):
-                    shown = visit(item.child(i)) or shown
+                for child in _children(item):
+                    shown = visit(child) or shown
             item.setHidden(not shown)
             return shown
 
-        for i in range(self.tree.topLevelItemCount()):
-            visit(self.tree.topLevelItem(i))
+        for top in _children(self.tree.invisibleRootItem()):
+            visit(top)
         self.tree.expandAll()
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -10,7 +10,9 @@ The guarded widgets get ``Qt.StrongFocus``: a click or Tab focuses them, the whe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from typing import TypeGuard
+
+from PySide6.QtCore import QChildEvent, QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 WHEEL_WIDGETS = (QComboBox, QAbstractSpinBox, QAbstractSlider)
 
 
-def _takes_wheel(widget: QObject) -> bool:
+def _takes_wheel(widget: QObject) -> TypeGuard[QWidget]:
     # A scroll bar is how the form scrolls: it always takes the wheel.
     return isinstance(widget, WHEEL_WIDGETS) and not isinstance(widget, QScrollBar)
 
@@ -49,13 +51,13 @@ class WheelGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == QEvent.Type.Wheel:
+        if kind == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
             if _takes_wheel(watched) and not watched.hasFocus():
                 if not _scroll_instead(watched, event):
                     event.ignore()  # not accepted: QApplication passes it on to the parent
                 return True
             return False
-        if self._follow and kind == QEvent.Type.ChildPolished:
+        if self._follow and isinstance(event, QChildEvent) and kind == QEvent.Type.ChildPolished:
             child = event.child()
             if isinstance(child, QWidget):
                 self.watch_tree(child)
