@@ -4,7 +4,7 @@
 where the selection was), then pushes apart cards of one column that would overlap because
 they are taller than a layout row (branches with many conditions). :func:`missing_positions`
 gives positions for states that have none (imported playbooks), without touching the others;
-the scene writes them into the document as a non-undoable layout on open.
+an editable scene pushes them as one undo step when it projects the document.
 """
 
 from __future__ import annotations
