@@ -97,16 +97,6 @@ def finish_job(
     conn.execute(_FORGET_KILL, (params[-1],))
 
 
-def begin_and_finish_job(row: tuple[Any, ...], rows: Job | None,
-                         conn: sqlite3.Connection) -> None:
-    """Insert the final row of an execution whose begin was never written (it finished
-    before anything flushed), then the buffered rows: one INSERT instead of an INSERT and
-    an UPDATE, in the finishing transaction."""
-    insert_execution_job(row, conn)
-    if rows is not None:
-        rows(conn)
-
-
 def delete_job(execution_id: str, conn: sqlite3.Connection) -> None:
     """Delete an execution, its rows and, recursively, its component executions."""
     keys: list[tuple[int]] = []

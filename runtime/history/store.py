@@ -39,7 +39,6 @@ from runtime.history import queries
 from runtime.history.jobs import (
     ACTIVE,
     KILL_TABLE,
-    begin_and_finish_job,
     delete_job,
     finish_job,
     interrupt_job,
@@ -50,9 +49,14 @@ from runtime.history.jobs import (
 from runtime.history.reader import HistoryReader
 from runtime.history.records import ExecutionRecord, HistoryError
 from runtime.history.schema import COMPLETED_STATUSES, FINAL_STATUSES, connect, migrate
-from runtime.history.writer import Writer, write_begins
+from runtime.history.writer import Writer
 
 HISTORY_ENV = "PLAYBOOK_STUDIO_HISTORY"
+#: Short executions (begun and finished with nothing written between) are committed together
+#: at most this long after the first of them finished: a commit costs ~60 µs of WAL pages,
+#: more than a whole 10-state execution. Any flush, read through the store or close writes
+#: them at once; a process killed outright loses at most this window of them.
+GROUP_COMMIT_SECONDS = 0.05
 
 
 def default_history_path() -> Path:
@@ -137,6 +141,7 @@ class HistoryStore(HistoryReader):
         self._open: set[str] = set()
         self._closed = False
         self._last_flush = time.monotonic()
+        self._last_commit = 0.0
         self._recover = recover
         if recover:
             self.recover_interrupted()
@@ -191,7 +196,7 @@ class HistoryStore(HistoryReader):
             parent_execution, parent_seq, trigger_json,
         )  # fmt: skip
         writer = self._writer
-        if execution_id in self._open:
+        if execution_id in self._open or execution_id in writer.begins:
             error = HistoryError(f"execution {execution_id!r} already exists")
             if not writer.background:
                 raise error
@@ -243,6 +248,12 @@ class HistoryStore(HistoryReader):
     ) -> None:
         """Flush buffered rows and record the outcome, in one transaction.
 
+        An execution whose row was never written (begun and finished with nothing flushed
+        between: every short one) is not written at once: its final row waits with its rows
+        and goes in with the next write, at most ``GROUP_COMMIT_SECONDS`` later (a flush, a
+        read through this store and close write it at once), so a burst of short executions
+        shares one commit.
+
         Args:
             execution_id: Session id.
             status: ``success``, ``partial``, ``failed`` or ``interrupted``.
@@ -258,17 +269,23 @@ class HistoryStore(HistoryReader):
             raise HistoryError(f"status must be one of {sorted(FINAL_STATUSES)}, not {status!r}")
         shown = completed if status in COMPLETED_STATUSES else None
         params = (status, message, completed, shown, transitions, execution_id)
-        begun = self._writer.take_begin(execution_id)
-        taken = self._writer.take_rows()
-        rows, weight = taken if taken is not None else (None, 1)
+        writer = self._writer
+        begun = writer.begins.get(execution_id)
         out: list[int] = []
-        if begun is not None:
-            final = (*begun[:4], status, message, begun[6], completed, shown, *begun[9:12],
-                     transitions, *begun[13:])
-            out.append(1)
-            self._writer.submit(partial(begin_and_finish_job, final, rows), weight)
+        if begun is not None:  # never written: its row is written once, with the outcome
+            writer.begins[execution_id] = (
+                *begun[:4], status, message, begun[6], completed, shown, *begun[9:12],
+                transitions, *begun[13:])
+            now = time.monotonic()
+            if now - self._last_commit >= GROUP_COMMIT_SECONDS or (
+                    writer.buffered() >= self._flush_rows):
+                self._last_commit = now
+                writer.flush_buffers()
         else:
-            self._writer.submit(partial(finish_job, rows, params, out), weight)
+            taken = writer.take_rows()
+            rows, weight = taken if taken is not None else (None, 1)
+            writer.submit(partial(finish_job, rows, params, out), weight)
+            self._last_commit = time.monotonic()
         ACTIVE.discard(execution_id)
         self._open.discard(execution_id)
         if out == [0]:
@@ -296,10 +313,7 @@ class HistoryStore(HistoryReader):
         this store sees every execution begun, as when each begin was its own write)."""
         writer = self._writer
         if writer.begins and not self._closed:
-            begins = list(writer.begins.values())
-            for row in begins:
-                writer.begins.pop(row[0], None)
-            writer.submit(partial(write_begins, begins, writer.keep), len(begins))
+            writer.flush_buffers()  # the rows of a finished execution with it
             writer.drain()
         return super()._read_conn
 

@@ -169,15 +169,12 @@ class Writer:
         """Rows waiting in the buffers (not yet handed to a job)."""
         return len(self.begins) + len(self.steps) + len(self.logs) + len(self.os_logs)
 
-    def take_begin(self, execution_id: str) -> tuple | None:
-        """Remove and return the held-back execution row of this id, if not written yet."""
-        return self.begins.pop(execution_id, None)
-
     def take_rows(self) -> tuple[Job, int] | None:
-        """Empty the buffers (held-back execution rows first) into a job.
+        """Empty the buffers into a job: held-back execution rows first (in the order they
+        were begun), then the buffered rows.
 
         Returns:
-            The job writing the rows and its row count, or None when nothing is buffered.
+            The job and its row count, or None when nothing is buffered.
         """
         if not (self.begins or self.steps or self.logs or self.os_logs):
             return None

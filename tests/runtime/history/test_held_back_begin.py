@@ -92,3 +92,35 @@ def test_close_interrupts_a_begun_execution_never_written(tmp_path: Path) -> Non
     with HistoryStore(path) as store:
         begin(store, EID)
     assert _raw(path, "SELECT status FROM executions") == [("interrupted",)]
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_short_executions_in_a_burst_share_a_commit_and_keep_their_order(
+        tmp_path: Path, background: bool) -> None:
+    path = tmp_path / "h.sqlite3"
+    ids = [f"burst-{i:03d}" for i in range(20)]
+    with HistoryStore(path, background=background) as store:
+        seen = _commits(store)
+        for eid in ids:
+            begin(store, eid, started=5.0)
+            store.add_steps([step_row(eid, 0)])
+            store.finish_execution(eid, status="success", message=None, completed=6.0,
+                                   transitions=1)
+        listed = [r.id for r in store.list_executions()]  # a read writes what is held
+        assert sum(s.startswith("COMMIT") for s in seen) < len(ids)
+    assert listed == ids[::-1]  # same start: newest (last begun) first, as before
+    assert _raw(path, "SELECT count(*) FROM steps") == [(20,)]
+    assert _raw(path, "SELECT DISTINCT status FROM executions") == [("success",)]
+
+
+def test_an_execution_begun_before_another_finishes_keeps_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        begin(store, "first", started=5.0)
+        begin(store, "second", started=5.0)
+        store.finish_execution("second", status="success", message=None, completed=6.0,
+                               transitions=0)
+        store.finish_execution("first", status="failed", message="x", completed=None,
+                               transitions=0)
+        assert [(r.id, r.status) for r in store.list_executions()] == [
+            ("second", "success"), ("first", "failed")]
