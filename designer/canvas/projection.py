@@ -9,8 +9,9 @@ touching them; ``Change.reset`` rebuilds everything. Its interface: :meth:`rebui
 read-only maps ``states``, ``edges``, ``notes``, ``pending_edges``.
 
 States without a position are laid out when the document is projected: an editable scene
-pushes those positions as one undo step ("Lay out 5 states"), so the document is never
-written outside undo; a read-only scene only places its cards there.
+pushes those positions as one undo step ("Lay out 5 states"; an unmodified document stays
+unmodified), so the document is never written outside undo; a read-only scene only places its
+cards there.
 
 Large playbooks are built progressively: the card rectangles go into the index at once (so
 the overview, the minimap and zoom-to-fit can paint the first frame straight away), and the
@@ -118,16 +119,24 @@ class Projection:
         scene.content_changed()
 
     def _lay_out_missing(self) -> None:
-        """Positions for states that have none: one undo step, or this scene's own layout."""
+        """Positions for states that have none: one undo step, or this scene's own layout.
+
+        The step does not make a document that was unmodified count as modified: the layout
+        is what opening shows, as it was before positions went through undo.
+        """
         self._placed = {}
-        positions = missing_positions(self.scene.context.document)
+        context = self.scene.context
+        positions = missing_positions(context.document)
         if not positions:
             return
         count = len(positions)
         patch = Patch(positions=dict(positions.items()))
         text = f"Lay out {count} state{'s' * (count != 1)}"
-        if not (self.scene.editable and self.scene.context.push(patch, text)):
+        was_clean = context.undo_stack.isClean()
+        if not (self.scene.editable and context.push(patch, text)):
             self._placed = positions
+        elif was_clean:
+            context.undo_stack.setClean()
 
     def is_building(self) -> bool:
         """True while items of a large playbook are still being created."""

@@ -163,6 +163,7 @@ def test_imported_playbooks_are_laid_out_on_open_as_one_undo_step(qtbot):
     assert set(context.document.doc.layout.positions) == set(doc.definition)
     assert context.undo_stack.count() == 1
     assert context.undo_stack.undoText() == f"Lay out {len(doc.definition)} states"
+    assert context.undo_stack.isClean()  # opening does not count as a change
     rects = [i.mapRectToScene(i.card_rect()) for i in scene.state_items()]
     assert not any(a.intersects(b) for n, a in enumerate(rects) for b in rects[n + 1:])
     context.undo_stack.undo()
