@@ -222,14 +222,22 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         ctx = self.context
-        ctx.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        # Bound methods, not lambdas: Qt disconnects them when the window is destroyed, so a
+        # late signal of the context (e.g. the undo stack going clean) cannot reach a dead window.
+        ctx.statusMessage.connect(self._status_message)
         ctx.problemsChanged.connect(self.update_badge)
         self.files.titleChanged.connect(self.update_title)
         self.files.recentChanged.connect(self._fill_recent)
-        ctx.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        ctx.undo_stack.cleanChanged.connect(self._clean_changed)
         self.palette_widget.addRequested.connect(self._add_from_palette)
         self.inspector.openPlaybookRequested.connect(self.open_in_new_window)
         ctx.documentChanged.connect(self._document_changed)
+
+    def _status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
 
     def _document_changed(self, change: Any) -> None:
         if change.playbook:

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
 from designer.main_window import MainWindow
 from runtime.history import HistoryStore
@@ -47,17 +46,18 @@ def test_ctrl_y_redoes(window):
     assert stack.index() == count
 
 
-def test_shortcuts_dialog_lists_run_and_kill(window, monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        staticmethod(lambda _parent, title, text, *a: shown.append(text)))
+def test_shortcuts_dialog_lists_run_and_kill(window, qtbot):
+    from designer.actions import ShortcutsDialog
+
     window.canvas.setFocus()
     QTest.keyClick(window.canvas, Qt.Key.Key_F1)
-    assert len(shown) == 1
-    text = shown[0]
-    assert "<td>Run</td><td><b>F5</b></td>" in text
-    assert "<td>Kill</td><td><b>Shift+F5</b></td>" in text
-    assert "Ctrl+Y" in text
+    dialog = window.findChild(ShortcutsDialog, "ShortcutsDialog")
+    assert dialog is not None and dialog.isVisible()
+    listed = {(menu, text): keys for menu, text, keys in dialog.rows()}
+    assert listed[("Run", "Run")] == "F5"
+    assert listed[("Run", "Kill")] == "Shift+F5"
+    assert "Ctrl+Y" in listed[("Edit", "Redo")]
+    dialog.close()
 
 
 def test_help_menu_opens_the_user_guide(window, monkeypatch):
