@@ -44,8 +44,10 @@ async def shoot(window: Any, out: Path) -> list[Path]:
     graph = window.run_ui.graph.view
     graph.zoom_reset()
     graph.center_on("Risk Score")
-    window.canvas.zoom_reset()
-    window.canvas.center_on("Risky?")
+    window.canvas.zoom_reset()  # 100 %: the break badge readable, Risk Score and Risky? whole
+    pair = [window.scene.index.rect(name) for name in ("Risk Score", "Risky?")]
+    if all(rect is not None for rect in pair):
+        window.canvas.centerOn(pair[0].united(pair[1]).center())
     await asyncio.sleep(0.5)
     path = out / "debug-paused.png"
     window.grab().save(str(path))
@@ -62,8 +64,7 @@ async def shoot(window: Any, out: Path) -> list[Path]:
     window.suite_ui.finished.connect(results.append)
     window.suite_ui.run_all()
     await _wait(lambda: bool(results))
-    window.canvas.zoom_reset()
-    window.canvas.center_on("Triage")
+    window.canvas.zoom_to_fit()  # the whole heat map: every state covered or greyed
     await asyncio.sleep(0.5)
     path = out / "test-suite-coverage.png"
     window.grab().save(str(path))
