@@ -182,7 +182,7 @@ class DebugUI(QObject):
                 item.set_run_status("pending", PAUSED_CAPTION)
         details = self.run_ui.details
         details.execution_id, details.state = paused.execution_id, paused.state
-        details.iteration, details.row = paused.iteration, None
+        details.iteration, details.row, details.selection = paused.iteration, None, None
         details._fill(name=paused.state, kind=paused.type, status="pending", started=paused.time,
                       ended=None, level="DEBUG", iteration=paused.iteration,
                       message=f"Paused before it runs ({paused.reason}). F5 continue, F10 step, "

@@ -2,14 +2,12 @@
 
 At the top: name, type, session id, status, start, end, elapsed time, log level and the status
 message, then **+ Create Run Profile** (a profile that re-runs this step with its recorded
-input) and, for a Circuit step, **VIEW EXECUTION**. Below, four tabs: **Inputs**, **Outputs**
-(JSON as a tree or highlighted raw text; recorded only at DEBUG or TRACE, which a note says
-when they were not), **App Logs** and **OS Logs**. **Inputs** shows what the state received:
-for an action, a function or a circuit the *resolved* parameters it passed on (dynamic ``$.``
-values replaced by what they named), for any other state its input; **State input** and
-**Definition** (the parameters, or the state, as the playbook writes them) are one click away.
-A step that is pending or still running has no details yet, and the pane says so instead of
-showing half a record. Steps are :class:`~runtime.history.StepRow` records, read by name.
+input) and, for a Circuit step, **VIEW EXECUTION**. Below, the tabs: **Inputs**, **Outputs**,
+**App Logs** and **OS Logs**, each a :class:`~designer.run.details_tabs.DetailsTab` that the
+pane shows every selection on (as a :class:`~designer.run.details_tabs.StepSelection`), so a
+new tab is one class and one :meth:`DetailsPane.add_tab`. A step that is pending or still
+running has no details yet, and the pane says so instead of showing half a record. Steps are
+:class:`~runtime.history.StepRow` records, read by name.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -36,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from designer.document import Patch
-from designer.run.json_view import JsonView
+from designer.run.details_tabs import DetailsTab, InputsTab, OutputsTab, StepSelection
 from designer.run.log_tabs import AppLogsTab, OsLogsTab
-from designer.run.style import IO_LEVELS, fmt_elapsed, fmt_time, status_colour, status_word
+from designer.run.style import fmt_elapsed, fmt_time, status_colour, status_word
 from runtime.engine import profile_from_step
 from runtime.history import StepRow
 from runtime.model import RunProfile
@@ -46,7 +43,6 @@ from runtime.model import RunProfile
 TRIGGER = "Trigger"
 SELECT_HINT = "Select the trigger or a state on the Execution Graph to see its details."
 UNFINISHED = "Details are available once the step finishes executing."
-TRIGGER_INPUTS = "Trigger Inputs not available"
 FIELDS = ("Name", "Type", "Session", "Status", "Start", "End", "Elapsed", "Log level",
           "Iteration", "Status message")
 TYPE_WORDS = {
@@ -54,83 +50,6 @@ TYPE_WORDS = {
     "batch": "Batch", "success": "Success", "failure": "Failure", "function": "Function",
     "circuit": "Circuit (sub-playbook)", "action": "App action",
 }
-
-
-def not_recorded(what: str, level: str) -> str:
-    return (f"{what} were not recorded: this execution ran at log level {level}. "
-            f"{what} are recorded only when the log level is DEBUG or TRACE.")
-
-
-TASK_TYPES = ("action", "function", "circuit")
-RECEIVED, STATE_INPUT, DEFINITION = "received", "state input", "definition"
-
-
-class InputsTab(QWidget):
-    """The Inputs tab: one JSON view and three views of a step's input to choose from.
-
-    ``Received`` is what the state worked with (an action's, function's or circuit's resolved
-    parameters; any other state's input), ``State input`` the data the state was given, and
-    ``Definition`` what the playbook says (the parameters as written, ``$.`` paths and all).
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view = JsonView()
-        self.buttons: dict[str, QPushButton] = {}
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        for mode, text, tip in (
-            (RECEIVED, "Received", "What the state received: the resolved parameters of an "
-             "action, function or circuit; the input of any other state"),
-            (STATE_INPUT, "State input", "The data the state was given"),
-            (DEFINITION, "Definition", "The parameters as the playbook defines them"),
-        ):
-            button = QPushButton(text)
-            button.setObjectName(f"Inputs{text.replace(' ', '')}")
-            button.setCheckable(True)
-            button.setToolTip(tip)
-            button.setFlat(True)
-            button.clicked.connect(lambda _checked=False, m=mode: self.show_mode(m))
-            self.group.addButton(button)
-            self.buttons[mode] = button
-            row.addWidget(button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(row)
-        layout.addWidget(self.view, 1)
-        self.values: dict[str, tuple[Any, str]] = {}
-        self.mode = RECEIVED
-
-    def set_views(self, views: dict[str, tuple[Any, str]]) -> None:
-        """Set what each mode shows, ``mode -> (value or None, note when None)``, and show the
-        mode chosen last (``Received`` when this step has no such mode). Modes left out are
-        hidden (all of them when only one is given)."""
-        self.values = views
-        for mode, button in self.buttons.items():
-            button.setVisible(mode in views and len(views) > 1)
-        self.show_mode(self.mode)
-
-    def set_note(self, note: str) -> None:
-        self.values = {RECEIVED: (None, note)}
-        for button in self.buttons.values():
-            button.setVisible(False)
-        self.view.set_note(note)
-
-    def show_mode(self, mode: str) -> None:
-        """Show one mode; the choice sticks for the next steps shown."""
-        self.mode = mode
-        if mode not in self.values:
-            mode = RECEIVED
-        self.buttons[mode].setChecked(True)
-        value, note = self.values.get(mode, (None, ""))
-        if value is None:
-            self.view.set_note(note)
-        else:
-            self.view.set_value(value)
 
 
 def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
@@ -159,6 +78,8 @@ class DetailsPane(QWidget):
         self.state: str | None = None
         self.iteration: int | None = None
         self.row: StepRow | None = None
+        self.selection: StepSelection | None = None  # what the tabs show
+        self.details_tabs: list[DetailsTab] = []
         self.run_counter: Any = None
         self.profiles_allowed = True
         self.values: dict[str, QLabel] = {}
@@ -217,15 +138,13 @@ class DetailsPane(QWidget):
         grid.addLayout(buttons, 5, 2, 1, 2, Qt.AlignmentFlag.AlignTop)
         self.inputs_tab = InputsTab()
         self.inputs = self.inputs_tab.view
-        self.outputs = JsonView()
+        self.outputs = OutputsTab(self.source)
         self.app_logs = AppLogsTab(self.source)
         self.os_logs = OsLogsTab(self.source)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.inputs_tab, "Inputs")
-        self.tabs.addTab(self.outputs, "Outputs")
-        self.tabs.addTab(self.app_logs, "App Logs")
-        self.tabs.addTab(self.os_logs, "OS Logs")
+        for tab in (self.inputs_tab, self.outputs, self.app_logs, self.os_logs):
+            self.add_tab(tab)
         # The summary scrolls rather than overlapping when the dock is made low; a splitter
         # lets the user trade summary room for tab room.
         summary = QWidget()
@@ -251,6 +170,22 @@ class DetailsPane(QWidget):
         layout.addWidget(splitter)
         return body
 
+    # -- tabs --------------------------------------------------------------------------------
+    def add_tab(self, tab: DetailsTab) -> None:
+        """Add a tab after the others; it shows every selection from now on (the current one
+        at once)."""
+        self.details_tabs.append(tab)
+        self.tabs.addTab(tab, tab.title)
+        if self.selection is not None:
+            tab.show_step(self.selection)
+
+    def _show_tabs(self, selection: StepSelection) -> None:
+        """Show a step (or the trigger) on every tab, then the tabs."""
+        self.selection = selection
+        for tab in self.details_tabs:
+            tab.show_step(selection)
+        self.stack.setCurrentIndex(1)
+
     # -- selection ---------------------------------------------------------------------------
     def clear(self, message: str = SELECT_HINT) -> None:
         self.execution_id = self.state = self.row = None
@@ -258,6 +193,7 @@ class DetailsPane(QWidget):
         self._message(message)
 
     def _message(self, message: str) -> None:
+        self.selection = None
         self.placeholder.setText(message)
         self.stack.setCurrentWidget(self.placeholder)
 
@@ -276,19 +212,9 @@ class DetailsPane(QWidget):
         self._fill(name=TRIGGER, kind=f"Trigger ({doc.applies_to.replace('_', ' ')})",
                    status=record.status, started=record.started, ended=record.ended,
                    level=record.log_level, message=record.message or "", iteration=None)
-        self.inputs_tab.set_note(TRIGGER_INPUTS)
-        if record.trigger_json is not None:
-            self.outputs.set_value(json.loads(record.trigger_json))
-        elif self.source.is_running(execution_id):
-            self.outputs.set_note("The trigger payload is available once the execution's "
-                                  "history is written.")
-        else:
-            self.outputs.set_note("The trigger payload was not recorded.")
         self.view_execution.setVisible(False)
         self.runs_hint.setText("")
-        self.app_logs.show_for(execution_id, None)
-        self.os_logs.show_for(execution_id, None)
-        self.stack.setCurrentIndex(1)
+        self._show_tabs(StepSelection(execution_id, None, record, self._doc()))
 
     def show_state(self, execution_id: str, state: str, iteration: int | None = None) -> None:
         """A state's latest step (in one Batch iteration when given)."""
@@ -313,7 +239,6 @@ class DetailsPane(QWidget):
         self._fill(name=state, kind=TYPE_WORDS.get(row.type, row.type), status=row.status,
                    started=row.started, ended=row.ended, level=level,
                    message=self._status_message(row), iteration=row.iteration)
-        self._fill_io(row, level)
         self.view_execution.setVisible(row.type == "circuit" and bool(row.child_execution))
         runs = 0
         if row.iteration is None:
@@ -321,9 +246,7 @@ class DetailsPane(QWidget):
                     else self.source.run_count(execution_id, state))
         self.runs_hint.setText(f"Ran {runs:,} times in this session; showing the latest run."
                                if runs > 1 else "")
-        self.app_logs.show_for(execution_id, row.seq)
-        self.os_logs.show_for(execution_id, row)
-        self.stack.setCurrentIndex(1)
+        self._show_tabs(StepSelection(execution_id, row, record, self._doc()))
 
     def refresh(self) -> None:
         """Show the current selection again (new rows arrived, or the execution finished)."""
@@ -359,42 +282,8 @@ class DetailsPane(QWidget):
         self.keys["Iteration"].setVisible(iteration is not None)
         self.create_profile.setEnabled(self.profiles_allowed)
 
-    def _fill_io(self, row: StepRow, level: str) -> None:
-        recorded = level.upper() in IO_LEVELS
-        none = (not_recorded("Inputs", level) if not recorded else
-                "No inputs were recorded for this step.")
-        state_input = (json.loads(row.input_json) if row.input_json is not None else None, none)
-        definition = self._definition(row)
-        if row.type in TASK_TYPES:
-            params = json.loads(row.params_json) if row.params_json is not None else None
-            note = none if not recorded else (
-                "No parameters were passed on: the step failed before it resolved them.")
-            self.inputs_tab.set_views({RECEIVED: (params, note), STATE_INPUT: state_input,
-                                       DEFINITION: definition})
-        else:
-            self.inputs_tab.set_views({RECEIVED: state_input, DEFINITION: definition})
-        if row.output_json is not None:
-            self.outputs.set_value(json.loads(row.output_json))
-        elif not recorded:
-            self.outputs.set_note(not_recorded("Outputs", level))
-        elif row.status in ("failed", "killed"):
-            what = "failed" if row.status == "failed" else "was killed"
-            self.outputs.set_note(f"No outputs: the step {what}"
-                                  + (f" ({row.error_code})." if row.error_code else "."))
-        else:
-            self.outputs.set_note("No outputs were recorded for this step.")
-
-    def _definition(self, row: StepRow) -> tuple[Any, str]:
-        """The state as the open playbook defines it: a task state's parameters as written,
-        else the whole state."""
-        doc = self.context.document.doc if self.context is not None else None
-        state = doc.definition.get(row.state) if doc is not None else None
-        if state is None:
-            return None, f"{row.state!r} is not in the open playbook."
-        data = state.model_dump(mode="json", exclude_none=True)
-        if row.type in TASK_TYPES:
-            return data.get("parameters") or {}, ""
-        return data, ""
+    def _doc(self) -> Any:
+        return self.context.document.doc if self.context is not None else None
 
     def allow_profiles(self, allowed: bool) -> None:
         """+ Create Run Profile adds to the open playbook, so it is off in a sub-playbook."""

@@ -1,4 +1,5 @@
-"""The App Logs and OS Logs tabs of Execution Details, with their downloads.
+"""The App Logs and OS Logs tabs of Execution Details, with their downloads (both are
+:class:`~designer.run.details_tabs.DetailsTab` subclasses).
 
 App Logs lists the selected step's log lines (the whole execution's for the trigger), with a
 search bar and **Download CSV** (``runtime.history.write_logs_csv``, the same search applied).
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer import theme
+from designer.run.details_tabs import DetailsTab, StepSelection
 from designer.run.json_view import mono_font
 from designer.run.style import fmt_time
 from runtime.history import HistoryError, StepRow, write_logs_csv
@@ -58,9 +60,10 @@ def _note_label() -> QLabel:
     return label
 
 
-class AppLogsTab(QWidget):
+class AppLogsTab(DetailsTab):
     """Searchable App log lines of a step (or the execution) with Download CSV."""
 
+    title = "App Logs"
     downloaded = Signal(str)
 
     def __init__(self, source: Any, parent: QWidget | None = None) -> None:
@@ -116,6 +119,10 @@ class AppLogsTab(QWidget):
             role = LEVEL_ROLES.get(cell.text()) if cell is not None else None
             if cell is not None and role:
                 cell.setForeground(theme.colour(role))
+
+    def show_step(self, selection: StepSelection) -> None:
+        step = selection.step
+        self.show_for(selection.execution_id, step.seq if step is not None else None)
 
     def show_for(self, execution_id: str | None, seq: int | None) -> None:
         """Show a step's lines (the execution's for None); another execution starts with an
@@ -189,10 +196,11 @@ class AppLogsTab(QWidget):
         return out
 
 
-class OsLogsTab(QWidget):
+class OsLogsTab(DetailsTab):
     """A Function step's stdout / stderr, and Download ZIP of this step's OS logs (named after
     the step; DOWNLOAD OS LOGS in the header saves the whole execution's)."""
 
+    title = "OS Logs"
     downloaded = Signal(str)
 
     def __init__(self, source: Any, parent: QWidget | None = None) -> None:
@@ -220,6 +228,9 @@ class OsLogsTab(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
+
+    def show_step(self, selection: StepSelection) -> None:
+        self.show_for(selection.execution_id, selection.step)
 
     def show_for(self, execution_id: str | None, row: StepRow | None) -> None:
         """Show the OS logs of a step record (None: the trigger or nothing selected)."""

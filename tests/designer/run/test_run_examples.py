@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store
 
-from designer.run.details_pane import TRIGGER_INPUTS, UNFINISHED
+from designer.run.details_pane import UNFINISHED
+from designer.run.details_tabs import TRIGGER_INPUTS
 from designer.run.executions import SESSION_COL, STATUS_COL, TIME_COL
 from designer.run.log_tabs import OS_NOT_AVAILABLE
 from designer.run.style import status_word
