@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from itertools import accumulate
@@ -128,11 +129,34 @@ def _line_col(text: str, index: int) -> str:
     return f"line {line}, column {col}"
 
 
+_QUOTES_AND_BRACKETS_ONLY = bytes(c for c in range(256) if chr(c) not in '[]{}"')
+
+
+def _shallow(raw: bytes, limit: int) -> bool:
+    """Whether the nesting depth is surely at most ``limit``: a cheap test, all in C.
+
+    Escaped quotes and backslashes are dropped, then everything but quotes and brackets; each
+    round removes empty strings and innermost ``[]`` and ``{}`` pairs (at most two levels of
+    nesting per round, since strings add none), so emptying within ``limit // 2`` rounds bounds
+    the depth. Brackets inside strings only make the test answer no, never a wrong yes.
+    """
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    skeleton = raw.translate(None, _QUOTES_AND_BRACKETS_ONLY)
+    for _ in range(limit // 2):
+        if not skeleton:
+            return True
+        skeleton = skeleton.replace(b'""', b"").replace(b"[]", b"").replace(b"{}", b"")
+    return not skeleton
+
+
 def _max_depth(raw: bytes, limit: int) -> int:
     """The nesting depth, or a bound at or under ``limit`` when the depth cannot exceed it."""
     openers = raw.count(b"[") + raw.count(b"{")
     if openers <= limit:
         return openers
+    if _shallow(raw, limit):
+        return limit
     # Keep only brackets, quotes and backslashes (escapes stay intact), drop the strings, then
     # count: all in C, about 2 ms per megabyte.
     skeleton = raw.translate(None, _STRUCTURE_ONLY)
@@ -228,8 +252,7 @@ def loads_bounded(
             f"nesting is {depth} levels deep; the limit is {max_depth}", source=source
         )
     try:
-        value = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant,
-                           parse_int=_parse_int, parse_float=_parse_float)
+        value = _strict_loads(text)
     except _BadNumber as exc:
         where = _locate_number(text, exc.text)
         raise JsonInputError(f"{exc.reason}{where}", source=source) from None
@@ -247,13 +270,37 @@ def loads_bounded(
         ) from None
     except RecursionError:
         raise JsonInputError("nesting is too deep", source=source) from None
-    if _SURROGATE_ESCAPE.search(text) or _LONE_SURROGATE.search(text):
+    # Text decoded from UTF-8 bytes holds no lone surrogate; only a \\u escape can make one.
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or (
+            isinstance(raw, str) and _LONE_SURROGATE.search(text)):
         pointer = find_lone_surrogate(value)
         if pointer is not None:
             raise JsonInputError(
                 f"{pointer}: a lone UTF-16 surrogate (\\ud800-\\udfff) is not text; "
                 "use the pair of a whole character", source=source)
     return value
+
+
+def _strict_loads(text: str) -> Any:
+    """``json.loads`` refusing duplicate keys, NaN/Infinity and over-long numbers.
+
+    Integers are left to the C parser when Python's own digit limit is at or under
+    :data:`MAX_INT_DIGITS` (the usual 4,300): it refuses longer ones with a ``ValueError``, and
+    only then is the text parsed again with a per-integer check that names the place. A hook per
+    integer cost a fifth of the parse.
+    """
+    limit = sys.get_int_max_str_digits()
+    if not 0 < limit <= MAX_INT_DIGITS:
+        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant,
+                          parse_int=_parse_int, parse_float=_parse_float)
+    try:
+        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant,
+                          parse_float=_parse_float)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # the digit limit: parse again to say where
+        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant,
+                          parse_int=_parse_int, parse_float=_parse_float)
 
 
 def read_json_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:

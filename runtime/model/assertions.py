@@ -30,7 +30,7 @@ MAX_PATTERN = 500
 class Assertion(BaseModel):
     """One expectation about a run (see the module docstring for the kinds)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: AssertionKind
     state: str | None = Field(default=None, max_length=200)

@@ -27,7 +27,7 @@ AppliesTo = Literal["alert", "detection", "incident", "log_evidence"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Point(_Model):

@@ -21,6 +21,7 @@ from runtime.jsonio import (
     write_atomic,
 )
 from runtime.model.document import PlaybookDocument
+from runtime.model.fastbuild import SlowPath, build
 from runtime.model.migrations import MigrationError, migrate
 from runtime.model.states import STATE_TYPES, UNKNOWN_TAG, invalid_state
 
@@ -91,6 +92,12 @@ def document_from_data(data: Any, *, source: str = "") -> PlaybookDocument:
             f"{prefix}/definition: {len(definition):,} states; the limit is "
             f"{MAX_STATES_LOADABLE:,}"
         )
+    try:
+        return build(PlaybookDocument, data)  # canonical data: no pydantic schema needed
+    except SlowPath:
+        pass
+    except RecursionError:
+        raise DocumentError(f"{prefix}/: nesting is too deep") from None
     try:
         return PlaybookDocument.model_validate(data)
     except ValidationError as exc:

@@ -29,7 +29,7 @@ DATA_PATH_FIELDS = (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=False)
+    model_config = ConfigDict(extra="allow", validate_assignment=False, defer_build=True)
 
 
 class Retry(_Model):

@@ -1,0 +1,95 @@
+"""The load fast path (runtime.model.fastbuild): same documents as pydantic, no schema built."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runtime.model import PlaybookDocument, document_from_data
+from runtime.model.fastbuild import SlowPath, build
+from runtime.model.states import InvalidState
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = sorted((ROOT / "resources" / "examples").glob("*.playbook.json"))
+
+
+def _same(fast: PlaybookDocument, slow: PlaybookDocument) -> None:
+    assert fast == slow
+    assert fast.to_dict() == slow.to_dict()
+    assert fast.model_fields_set == slow.model_fields_set
+    for name, state in slow.definition.items():
+        mine = fast.definition[name]
+        assert type(mine) is type(state)
+        assert mine.model_fields_set == state.model_fields_set, name
+        assert mine.model_extra == state.model_extra, name
+        assert mine.__dict__ == state.__dict__, name
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_build_as_pydantic_validates_them(path: Path) -> None:
+    data = json.loads(path.read_text())
+    _same(build(PlaybookDocument, copy.deepcopy(data)), PlaybookDocument.model_validate(data))
+
+
+def _doc(**state: Any) -> dict[str, Any]:
+    return {"name": "t", "definition": {"A": {"start": True, "type": "pass", **state}}}
+
+
+def test_extra_keys_and_nested_models_kept() -> None:
+    data = {"name": "t", "definition": {
+        "A": {"start": True, "type": "action", "action": "get_alerts", "x-note": [1],
+              "parameters": {"limit": 5},
+              "on_error": [{"error_type": "custom_error", "error_codes": ["1"],
+                            "retry": {"delay": 2}, "fallback": {"next": "B"}, "extra": 1}],
+              "next": "B"},
+        "B": {"type": "branch", "conditions": [{"condition": "$.a == 1", "next": "C"}],
+              "default": "C"},
+        "C": {"type": "parallel", "paths": [{"name": "p", "root": "D"}], "next": "End"},
+        "D": {"type": "success"}},
+        "layout": {"positions": {"A": {"x": 1, "y": 2.5}}, "notes": []}}
+    _same(build(PlaybookDocument, copy.deepcopy(data)), PlaybookDocument.model_validate(data))
+    assert isinstance(build(PlaybookDocument, data).layout.positions["A"].x, float)
+
+
+@pytest.mark.parametrize("data", [
+    _doc(start=1),                      # pydantic coerces 1 to True: its job
+    _doc(next=5),                       # a load error, with pydantic's message
+    {"name": "", "definition": {}},     # a constraint broken
+    {"name": "t", "definition": {}, "surprise": 1},  # extra key on a closed model
+    {"name": "t", "definition": {}, "layout": {"positions": {"A": {"x": "1", "y": 0}}}},
+])
+def test_anything_unusual_takes_the_slow_path(data: dict[str, Any]) -> None:
+    with pytest.raises(SlowPath):
+        build(PlaybookDocument, copy.deepcopy(data))
+
+
+def test_unknown_type_builds_as_pydantic_reads_it() -> None:
+    data = _doc(type="teleport", range=9)
+    _same(build(PlaybookDocument, copy.deepcopy(data)), PlaybookDocument.model_validate(data))
+
+
+def test_slow_path_results_are_unchanged() -> None:
+    coerced = document_from_data(_doc(start=1))
+    assert coerced.definition["A"].start is True
+    repaired = document_from_data({"name": "t", "definition": {
+        "A": {"start": True, "type": "pass", "next": ["B"]}}})
+    assert isinstance(repaired.definition["A"], InvalidState)
+
+
+def test_loading_a_canonical_document_builds_no_pydantic_schema() -> None:
+    code = (
+        "from runtime.model import load_document, PlaybookDocument\n"
+        "from runtime.model.states import ActionState\n"
+        f"doc = load_document({str(EXAMPLES[0])!r})\n"
+        "assert doc.definition\n"
+        "print(PlaybookDocument.__pydantic_complete__, ActionState.__pydantic_complete__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout.split()
+    assert out == ["False", "False"]
