@@ -8,7 +8,7 @@ the viewport.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
@@ -45,7 +45,7 @@ class Minimap(QWidget):
     @property
     def view(self) -> CanvasView:
         """The view this minimap sits on (its parent; not stored, to avoid a reference cycle)."""
-        return self.parentWidget()  # type: ignore[return-value]
+        return cast("CanvasView", self.parentWidget())
 
     def schedule(self) -> None:
         """Refresh soon (coalesces bursts of scene changes)."""

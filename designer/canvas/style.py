@@ -70,9 +70,9 @@ class Theme:
     name_font: QFont
     small_font: QFont
     tiny_font: QFont
-    name_metrics: QFontMetricsF = field(repr=False, default=None)  # type: ignore[assignment]
-    small_metrics: QFontMetricsF = field(repr=False, default=None)  # type: ignore[assignment]
-    tiny_metrics: QFontMetricsF = field(repr=False, default=None)  # type: ignore[assignment]
+    name_metrics: QFontMetricsF = field(init=False, repr=False)
+    small_metrics: QFontMetricsF = field(init=False, repr=False)
+    tiny_metrics: QFontMetricsF = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.name_metrics = QFontMetricsF(self.name_font)

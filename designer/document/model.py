@@ -104,10 +104,10 @@ class EditableDocument:
     # -- reading -------------------------------------------------------------------------
     @property
     def definition(self) -> dict[str, AnyState]:
-        return self.doc.definition  # type: ignore[return-value]
+        return self.doc.definition
 
     def state(self, name: str) -> AnyState:
-        return self.doc.definition[name]  # type: ignore[return-value]
+        return self.doc.definition[name]
 
     def state_dict(self, name: str) -> dict[str, Any]:
         return state_to_dict(self.state(name))
