@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from designer.document import Patch
+from designer.naming import PROFILE_NUMBERING, free_name
 from designer.run.profile_editor import ProfileEditor
 from runtime.model import RunProfile
 from runtime.model.io import format_validation_error
@@ -137,13 +138,7 @@ class ProfilesDialog(QDialog):
         self._fill(name)
 
     def _unique(self, wanted: str) -> str:
-        names = set(self.names())
-        if wanted not in names:
-            return wanted
-        n = 2
-        while f"{wanted} ({n})" in names:
-            n += 1
-        return f"{wanted} ({n})"
+        return free_name(wanted, set(self.names()), PROFILE_NUMBERING)
 
     # -- operations --------------------------------------------------------------------------
     def new_profile(self, name: str = "New profile") -> str:

@@ -9,6 +9,7 @@ import json
 from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store
 
 import designer.run.details_pane as details_pane
+from designer.naming import PROFILE_NUMBERING, free_name
 from designer.run.profiles import ProfilesDialog
 from designer.run.toolbar import MANAGE
 
@@ -52,6 +53,28 @@ def test_profiles_dialog_edits_are_one_undo_step(qtbot, qloop, store):
     context.undo_stack.redo()
     assert "Alpha" in names(context)
     win.close()
+
+
+def test_new_and_duplicated_profiles_are_numbered_from_2(qtbot, qloop, store):
+    win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
+    dialog = ProfilesDialog(win.context)
+    qtbot.addWidget(dialog)
+    assert dialog.new_profile("Alpha") == "Alpha"
+    assert dialog.new_profile("Alpha") == "Alpha (2)"
+    assert dialog.new_profile("Alpha") == "Alpha (3)"
+    dialog.select("Benign user")
+    assert dialog.duplicate_selected() == "Benign user copy"
+    dialog.select("Benign user")
+    assert dialog.duplicate_selected() == "Benign user copy (2)"
+    assert len(set(dialog.names())) == len(dialog.names())
+    win.close()
+
+
+def test_free_name_keeps_a_free_name_and_numbers_a_taken_one():
+    taken = {"Get Alerts", "Get Alerts 2", "Benign user", "Benign user (2)", "Benign user (4)"}
+    assert free_name("Notify", taken) == "Notify"
+    assert free_name("Get Alerts", taken) == "Get Alerts 3"
+    assert free_name("Benign user", taken, PROFILE_NUMBERING) == "Benign user (3)"
 
 
 def test_profile_editor_target_level_speed_and_mocks(qtbot, qloop, store):
