@@ -5,9 +5,10 @@ Offscreen, with temporary settings and history: the triage example is copied and
 way an author would change it over time (Get Alerts' ``limit`` 50 → 100, Record benign renamed
 to Record verdict, Note popup not shown removed, a Notify SOC state added before Contained),
 the edited copy is opened and compared with the original (File → Compare With…, another
-file), and F7 steps to the second change (Get Alerts, one parameter). ``compare.png`` shows the window with the Compare dock
-widened: the merged canvas (added green, changed amber, removed red dashed), the list of
-changes and the per-field lines of the current one.
+file), and F7 steps to the second change (Get Alerts, one parameter). ``compare.png`` is the
+Compare dock, widened in a wide window so that the merged canvas fits at about 50 % with
+cards in full detail: added green, changed amber with their captions, removed red dashed;
+beside it the list of changes and the per-field lines of the current one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 EXAMPLES = Path(str(files("resources") / "examples"))
-SIZE = (1400, 900)
+SIZE = (1600, 760)
 
 
 def edited_copy(original: Path, folder: Path) -> Path:
@@ -71,26 +72,21 @@ async def shoot(window: Any, out: Path, tmp: Path) -> list[Path]:
     for other in (window.palette_dock, window.problems_dock,
                   window.run_ui.docks["ExecutionsDock"]):
         other.hide()
-    window.resizeDocks([dock], [int(SIZE[0] * 0.8)], Qt.Orientation.Horizontal)
+    window.resizeDocks([dock], [int(SIZE[0] * 0.85)], Qt.Orientation.Horizontal)
     await asyncio.sleep(0.3)
     split = widget.view.parentWidget()
     if isinstance(split, QSplitter):  # most of the dock for the merged canvas
-        split.setSizes([int(split.width() * 0.74), int(split.width() * 0.26)])
+        split.setSizes([int(split.width() * 0.78), int(split.width() * 0.22)])
     window.canvas.zoom_to_fit()
     await asyncio.sleep(0.3)
     window.activateWindow()
     for _ in range(2):  # F7 twice: to Get Alerts, whose one parameter changed
         QTest.keyClick(window, Qt.Key.Key_F7)
     await asyncio.sleep(0.3)
-    view = widget.view  # 40 %: the whole flow, cards still with titles and change captions
-    view.zoom_reset()
-    for _ in range(5):
-        view.zoom_out()
-    first, last = widget.scene.item("Get Alerts"), widget.scene.item("Contained")
-    view.centerOn(first.sceneBoundingRect().united(last.sceneBoundingRect()).center())
+    widget.view.zoom_to_fit()  # ~50 %: the whole flow, cards in full detail with captions
     await asyncio.sleep(0.4)
     path = out / "compare.png"
-    window.grab().save(str(path))
+    dock.grab().save(str(path))  # the Compare dock itself, not the squeezed main canvas
     return [path]
 
 
