@@ -28,9 +28,53 @@ from collections.abc import Callable
 from functools import partial
 
 from runtime.history.records import HistoryError
-from runtime.history.schema import INSERT_EXECUTION, INSERT_LOGS, INSERT_OS_LOGS, INSERT_STEPS
+from runtime.history.schema import (
+    INSERT_EXECUTION,
+    INSERT_LOGS,
+    INSERT_OS_LOGS,
+    INSERT_STEPS,
+    STEP_COLUMNS,
+)
 
 Job = Callable[[sqlite3.Connection], None]
+
+
+#: An execution with at least this many step rows in a batch gets its own statement with the
+#: execution's key written in (no lookup per row: a quarter of the insert time); fewer rows
+#: (short executions, thousands per batch) share the statement that looks the key up.
+OWN_STATEMENT_ROWS = 64
+
+
+def _steps_by_key(key: int) -> str:
+    """``INSERT_STEPS`` with the execution key as a literal (``?1``, the id, stays unused)."""
+    return (f"INSERT OR REPLACE INTO steps VALUES ({int(key)}, "
+            f"{', '.join(f'?{i}' for i in range(2, len(STEP_COLUMNS) + 1))})")
+
+
+def write_steps(steps: list[tuple], conn: sqlite3.Connection) -> None:
+    """Insert step tuples; rows naming an unknown execution are dropped (as the insert by
+    lookup does)."""
+    ids = {row[0] for row in steps}
+    if len(ids) == 1:
+        groups = {steps[0][0]: steps}
+    else:
+        groups = {}
+        for row in steps:
+            groups.setdefault(row[0], []).append(row)
+    rest: list[tuple] = []
+    for eid, rows in groups.items():
+        key = None
+        if len(rows) >= OWN_STATEMENT_ROWS:
+            found = conn.execute("SELECT key FROM executions WHERE id = ?", (eid,)).fetchone()
+            if found is None:
+                continue
+            key = found[0]
+        if key is None:
+            rest.extend(rows)
+        else:
+            conn.executemany(_steps_by_key(key), rows)
+    if rest:
+        conn.executemany(INSERT_STEPS, rest)
 
 
 def write_rows(
@@ -45,7 +89,7 @@ def write_rows(
         conn: The write connection.
     """
     if steps:
-        conn.executemany(INSERT_STEPS, steps)
+        write_steps(steps, conn)
     if logs:
         conn.executemany(INSERT_LOGS, logs)
     if os_logs:

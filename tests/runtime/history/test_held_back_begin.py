@@ -124,3 +124,23 @@ def test_an_execution_begun_before_another_finishes_keeps_its_place(tmp_path: Pa
                                transitions=0)
         assert [(r.id, r.status) for r in store.list_executions()] == [
             ("second", "success"), ("first", "failed")]
+
+
+def test_a_batch_mixing_long_and_short_executions_keeps_every_known_row(tmp_path: Path) -> None:
+    from runtime.history.writer import OWN_STATEMENT_ROWS
+
+    path = tmp_path / "h.sqlite3"
+    long_rows = OWN_STATEMENT_ROWS + 5
+    with HistoryStore(path) as store:
+        begin(store, "long")
+        begin(store, "short")
+        store.flush()
+        rows = [step_row("long", i) for i in range(long_rows)]
+        rows += [step_row("short", 0), step_row("ghost", 0)]  # ghost: never begun, dropped
+        rows.append(step_row("long", 3, status="failed"))  # the same seq again: the last wins
+        store.add_steps(rows)
+        store.flush()
+        assert len(store.steps("long")) == long_rows
+        assert store.steps("long")[3].status == "failed"
+        assert [s.seq for s in store.steps("short")] == [0]
+    assert _raw(path, "SELECT count(*) FROM steps") == [(long_rows + 1,)]
