@@ -144,3 +144,24 @@ def test_a_batch_mixing_long_and_short_executions_keeps_every_known_row(tmp_path
         assert store.steps("long")[3].status == "failed"
         assert [s.seq for s in store.steps("short")] == [0]
     assert _raw(path, "SELECT count(*) FROM steps") == [(long_rows + 1,)]
+
+
+@pytest.mark.parametrize("count", [3, 80])  # short (key in front) and long (key written in)
+def test_narrow_and_full_step_rows_read_back_exactly(tmp_path: Path, count: int) -> None:
+    from runtime.history import STEP_COLUMNS
+
+    rows = []
+    for seq in range(count):
+        extra = {} if seq % 3 else {"message": f"m{seq}", "iteration": seq, "path": "p",
+                                    "input_json": "{}", "detail": "d", "params_json": "[]"}
+        rows.append(step_row(EID, seq, transition="next" if seq % 2 else None, **extra))
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        begin(store, EID)
+        store.flush()
+        store.add_steps(rows)
+        store.flush()
+        read = store.steps(EID)
+    assert len(read) == count
+    for record, row in zip(read, rows, strict=True):
+        for index, name in enumerate(STEP_COLUMNS[1:], start=1):
+            assert getattr(record, name) == row[index], (record.seq, name)
