@@ -31,7 +31,6 @@ from functools import partial
 from runtime.history.records import HistoryError
 from runtime.history.schema import (
     INSERT_EXECUTION,
-    INSERT_LOGS,
     INSERT_OS_LOGS,
     STEP_COLUMNS,
 )
@@ -142,9 +141,21 @@ def write_rows(
     if steps:
         write_steps(steps, conn)
     if logs:
-        conn.executemany(INSERT_LOGS, logs)
+        write_logs(logs, conn)
     if os_logs:
         conn.executemany(INSERT_OS_LOGS, os_logs)
+
+
+INSERT_KEYED_LOGS = ("INSERT INTO logs (ex, seq, time, level, message, detail) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+
+
+def write_logs(logs: list[tuple], conn: sqlite3.Connection) -> None:
+    """Insert App log tuples with their execution's key put in front (one lookup per batch,
+    not per row); rows of unknown executions are dropped."""
+    keys = execution_keys(conn, {row[0] for row in logs})
+    conn.executemany(INSERT_KEYED_LOGS,
+                     [(keys[row[0]], *row[1:]) for row in logs if row[0] in keys])
 
 
 def write_begins(begins: list[tuple], keep: Callable[[BaseException], None],
@@ -152,6 +163,11 @@ def write_begins(begins: list[tuple], keep: Callable[[BaseException], None],
     """Insert execution rows (``EXECUTION_COLUMNS`` order) whose begin was held back; a
     duplicate id is skipped and its error kept for the next ``wait()``, so the rows of the
     other executions in the batch are still written."""
+    ids = [row[0] for row in begins]
+    taken = execution_keys(conn, set(ids))
+    if not taken and len(set(ids)) == len(ids):
+        conn.executemany(INSERT_EXECUTION, begins)
+        return
     for row in begins:
         try:
             conn.execute(INSERT_EXECUTION, row)
