@@ -188,22 +188,25 @@ def _order_layers(
     for u, v in edges:
         downs[u].append(v)
         ups[v].append(u)
+    # Every edge joins neighbouring layers (dummies split the longer ones), so a node's
+    # neighbours above (below) are all in the layer above (below): one position map serves.
+    pos = {node: p for layer in layers for p, node in enumerate(layer)}
+    at = pos.__getitem__
     for sweep in range(SWEEPS):
         forward = sweep % 2 == 0
         indices = range(1, depth) if forward else range(depth - 2, -1, -1)
         neighbours = ups if forward else downs
         for i in indices:
-            ref = layers[i - 1] if forward else layers[i + 1]
-            pos = {node: p for p, node in enumerate(ref)}
-            current = {node: p for p, node in enumerate(layers[i])}
-
-            def key(
-                node: object, pos: dict = pos, current: dict = current, near: dict = neighbours
-            ) -> float:
-                linked = [pos[n] for n in near[node] if n in pos]
-                return sum(linked) / len(linked) if linked else float(current[node])
-
-            layers[i].sort(key=key)
+            layer = layers[i]
+            if len(layer) < 2:
+                continue
+            keys: dict[object, float] = {}
+            for p, node in enumerate(layer):
+                linked = neighbours[node]
+                keys[node] = sum(map(at, linked)) / len(linked) if linked else p
+            layer.sort(key=keys.__getitem__)
+            for p, node in enumerate(layer):
+                pos[node] = p
     _transpose(layers, ups, downs)
     return layers
 
