@@ -14,6 +14,7 @@ Loops are iterated to a fixpoint (bounded).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,12 @@ def segments_of(path: Any) -> Segments | None:
         return ()
     if not isinstance(path, str):  # an unknown key of another type, kept for repair
         return None
+    return _segments_of_text(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _segments_of_text(path: str) -> Segments | None:
+    """Parsed once per distinct text: a playbook reads the same few paths in many states."""
     try:
         return normalise(compile_path(path).segments)
     except PathSyntaxError:
