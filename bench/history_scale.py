@@ -76,7 +76,8 @@ def many_executions(path: Path, count: int, background: bool) -> None:
                                   playbook_hash="h", profile=None, log_level="INFO",
                                   started=2000.0 + i)  # fmt: skip
             store.add_steps([(eid, s, f"S{s}", "pass", "success", 2000.0 + i, 2000.0 + i,
-                              None, None, None, None, None, None, None, None)
+                              None, None, None, None, None, None, None, None, "next", None,
+                              None)
                              for s in range(10)])  # fmt: skip
             status = "failed" if i % 10 == 0 else "success"
             store.finish_execution(eid, status=status, message=None, completed=2001.0 + i,
