@@ -28,6 +28,12 @@ from runtime.paths import PathSyntaxError, classify_value, compile_path
 MAX_PASSES = 12
 ERROR_SAMPLE = {"code": "", "message": "", "error_type": "", "error": "", "cause": ""}
 _ERROR_SHAPE = Shape.of_value(ERROR_SAMPLE)
+#: What a state's transfer reads besides its type, its edges and its input (see
+#: :meth:`_Flow.transfer`).
+_TRANSFER_FIELDS = (
+    "input_path", "output_path", "result_path", "result_selector", "error_selector",
+    "error_path", "result", "action", "collection_path", "collection_variable",
+)
 
 
 def segments_of(path: Any) -> Segments | None:
@@ -120,13 +126,18 @@ class _Flow:
         self.mocks = mocks
         self.start = doc.start_state()
         self.body_ends: dict[str, Shape | None] = {}
+        self.edges: dict[str, list[tuple[str, str]]] = {}
         self.members = {root: self._body(root) for root in self._roots()}
         self.containers = {n for n, s in self.states.items() if s.type in ("parallel", "batch")}
+        self.interned: dict[tuple[Any, ...], Shape] = {}
+        self.transfers: dict[tuple[Any, ...], list[tuple[int, Shape]]] = {}
+        self.joins: dict[tuple[int, ...], Shape] = {}
+        self.configs: dict[str, tuple[Any, ...] | None] = {}
 
     def _roots(self) -> set[str]:
         roots: set[str] = set()
-        for state in self.states.values():
-            for edge, target in state.targets():
+        for name in self.states:
+            for edge, target in self.targets(name):
                 if (edge == "root" or edge.startswith("paths[")) and target in self.states:
                     roots.add(target)
         return roots
@@ -135,8 +146,7 @@ class _Flow:
         seen = {root}
         todo = [root]
         while todo:
-            state = self.states[todo.pop()]
-            for edge, target in state.targets():
+            for edge, target in self.targets(todo.pop()):
                 if edge == "root" or edge.startswith("paths[") or target not in self.states:
                     continue
                 if target not in seen:
@@ -166,8 +176,83 @@ class _Flow:
         selector = getattr(state, "result_selector", None)
         return result if selector is None else _template(selector, result)
 
+    def intern(self, shape: Shape) -> Shape:
+        """The one shape object kept for shapes equal to ``shape`` (see :meth:`transfer`)."""
+        return self.interned.setdefault(shape.fingerprint(), shape)
+
     def transfer(self, name: str, data: Shape) -> list[tuple[str, str, Shape]]:
-        """``(edge, target, shape)`` for every edge out of ``name`` given its raw input."""
+        """``(edge, target, shape)`` for every edge out of ``name`` given its raw input.
+
+        States configured alike (same type, paths, selectors, result, action and edge fields)
+        given the same input make the same shapes, so their results are kept per
+        (configuration, input): a large playbook repeats its blocks, and with every shape
+        interned the next block's input is the very same object, so it is not computed again.
+        A container's results also depend on the shapes its bodies end with, which are part of
+        its key; mocked states are not kept.
+        """
+        key = self._transfer_key(name, data)
+        if key is not None:
+            edges = self.targets(name)
+            shapes = self.transfers.get(key)
+            if shapes is None:  # kept as (index into the state's edges, shape)
+                index = {pair: j for j, pair in enumerate(edges)}
+                shapes = self.transfers[key] = [
+                    (index[(edge, target)], self.intern(shape))
+                    for edge, target, shape in self._transfer(name, data)]
+            return [(*edges[j], shape) for j, shape in shapes]
+        return [(edge, target, self.intern(shape))
+                for edge, target, shape in self._transfer(name, data)]
+
+    def _transfer_key(self, name: str, data: Shape) -> tuple[Any, ...] | None:
+        config = self.configs.get(name, self)
+        if config is self:
+            config = self.configs[name] = self._config(name)
+        if config is None:
+            return None
+        if name in self.containers:  # and the shapes its bodies end with (interned)
+            ends = self.body_ends
+            roots = tuple(target for edge, target in self.targets(name)
+                          if edge == "root" or edge.startswith("paths["))
+            return (config, id(data), tuple(id(ends.get(root)) for root in roots))
+        return (config, id(data))
+
+    def _joined_end(self, flows: dict[tuple[str, str], Shape]) -> Shape | None:
+        joined = join_all(list(flows.values()))
+        return None if joined is None else self.intern(joined)
+
+    def _config(self, name: str) -> tuple[Any, ...] | None:
+        """What the transfer of ``name`` depends on besides its input and, for a container,
+        its bodies' ends (None: not kept)."""
+        state = self.states[name]
+        if name in self.mocks or isinstance(state, UnknownState):
+            return None
+        fields = state.__dict__
+        config = tuple(value if value is None or type(value) is str else repr(value)
+                       for value in map(fields.get, _TRANSFER_FIELDS))
+        edges = tuple(edge for edge, _target in self.targets(name))
+        names = tuple(path.name for path in fields.get("paths") or ())
+        return (state.type, config, edges, names, "result" in state.model_fields_set)
+
+    def targets(self, name: str) -> list[tuple[str, str]]:
+        """The edges of a state (read once)."""
+        edges = self.edges.get(name)
+        if edges is None:
+            edges = self.edges[name] = list(self.states[name].targets())
+        return edges
+
+    def join(self, flows: list[Shape]) -> Shape | None:
+        """:func:`join_all` of interned shapes, interned, kept per tuple of inputs."""
+        if len(flows) < 2:
+            return flows[0] if flows else None
+        key = tuple(map(id, flows))
+        joined = self.joins.get(key)
+        if joined is None:
+            result = join_all(flows)
+            assert result is not None
+            joined = self.joins[key] = self.intern(result)
+        return joined
+
+    def _transfer(self, name: str, data: Shape) -> list[tuple[str, str, Shape]]:
         state = self.states[name]
         if isinstance(state, UnknownState):  # kept for repair: nothing is known past it
             return [(edge, target, Shape.unknown()) for edge, target in state.targets()]
@@ -185,7 +270,7 @@ class _Flow:
             placed = data if segs is None else data.place(segs, result)
         out = _select(placed, state.output_path)
         edges: list[tuple[str, str, Shape]] = []
-        for edge, target in state.targets():
+        for edge, target in self.targets(name):
             if edge.startswith("on_error"):
                 edges.append((edge, target, self._error(state, data)))
             elif edge.startswith("paths["):
@@ -236,7 +321,7 @@ class _Flow:
             return Inference()
         order = self._order()
         contrib: dict[str, dict[tuple[str, str], Shape]] = {
-            self.start: {("", "trigger"): self.payload}}
+            self.start: {("", "trigger"): self.intern(self.payload)}}
         ends: dict[str, dict[tuple[str, str], Shape]] = {}
         memo: dict[str, list[tuple[str, str, Shape]]] = {}
         dirty = set(order)  # states whose incoming flows changed since their last join
@@ -245,7 +330,7 @@ class _Flow:
             for name in order:
                 if name in dirty:
                     dirty.discard(name)
-                    data = join_all(list(contrib.get(name, {}).values()))
+                    data = self.join(list(contrib.get(name, {}).values()))
                 else:
                     data = inputs.get(name)
                 if data is None:
@@ -266,13 +351,21 @@ class _Flow:
                             slot[(name, edge)] = shape
                             changed = True
                             dirty.add(target)
-            new_ends = {root: join_all(ends.get(root, {}).values()) for root in self.members}
+            new_ends = {root: self._joined_end(ends.get(root, {})) for root in self.members}
             if new_ends != self.body_ends:
                 self.body_ends = new_ends
                 changed = True
             if not changed:
                 break
-        selected = {n: _select(s, self.states[n].input_path) for n, s in inputs.items()}
+        selections: dict[tuple[int, Any], Shape] = {}
+        selected: dict[str, Shape] = {}
+        for name, shape in inputs.items():
+            path = self.states[name].input_path
+            key = (id(shape), path)
+            chosen = selections.get(key)
+            if chosen is None:
+                chosen = selections[key] = _select(shape, path)
+            selected[name] = chosen
         return Inference(inputs, selected)
 
     def _order(self) -> list[str]:
@@ -298,7 +391,7 @@ class _Flow:
         return post[::-1]
 
     def _succ(self, name: str) -> list[str]:
-        return [t for _e, t in self.states[name].targets() if t in self.states]
+        return [t for _e, t in self.targets(name) if t in self.states]
 
 
 def profile_inputs(doc: PlaybookDocument, profile: Any = None) -> tuple[Shape, dict[str, Shape]]:
