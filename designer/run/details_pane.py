@@ -2,7 +2,8 @@
 
 At the top: name, type, session id, status, start, end, elapsed time, log level and the status
 message, then **+ Create Run Profile** (a profile that re-runs this step with its recorded
-input) and, for a Circuit step, **VIEW EXECUTION**. Below, the tabs: **Inputs**, **Outputs**,
+input; from the trigger it may carry the execution's outcome as assertions, see
+:mod:`designer.run.create_profile`) and, for a Circuit step, **VIEW EXECUTION**. Below, the tabs: **Inputs**, **Outputs**,
 **App Logs** and **OS Logs**, each a :class:`~designer.run.details_tabs.DetailsTab` that the
 pane shows every selection on (as a :class:`~designer.run.details_tabs.StepSelection`), so a
 new tab is one class and one :meth:`DetailsPane.add_tab`. A step that is pending or still
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from designer.document import Patch
+from designer.run.create_profile import ask_profile_name, execution_outcome, record_blocked_for
 from designer.run.details_tabs import DetailsTab, InputsTab, OutputsTab, StepSelection
 from designer.run.log_tabs import AppLogsTab, OsLogsTab
 from designer.run.style import fmt_elapsed, fmt_time, status_colour, status_word
@@ -50,18 +51,6 @@ TYPE_WORDS = {
     "batch": "Batch", "success": "Success", "failure": "Failure", "function": "Function",
     "circuit": "Circuit (sub-playbook)", "action": "App action",
 }
-
-
-def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
-    """The reference's Create Run Profile window: a Profile Name box and Save."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Create Run Profile")
-    dialog.setLabelText("Profile Name")
-    dialog.setTextValue(suggested)
-    dialog.setOkButtonText("Save")
-    if dialog.exec() != QInputDialog.DialogCode.Accepted:
-        return None
-    return dialog.textValue().strip() or None
 
 
 class DetailsPane(QWidget):
@@ -306,10 +295,10 @@ class DetailsPane(QWidget):
         if record is None:
             return None
         suggested = f"{self.state} · {self.execution_id[:8]}"
-        name = ask_profile_name(self, suggested)
-        if not name:
+        answer = ask_profile_name(self, suggested, record_blocked_for(record, self.row is not None))
+        if answer is None:
             return None
-        doc = self.context.document.doc
+        name, doc = answer.name, self.context.document.doc
         if self.row is None:
             payload = json.loads(record.trigger_json) if record.trigger_json else {}
             profile = RunProfile(name=name, payload=payload, log_level=record.log_level,
@@ -321,7 +310,10 @@ class DetailsPane(QWidget):
         else:
             profile = profile_from_step(doc, name, self.row, record)
         profiles = [p.model_dump(mode="json", exclude_none=True) for p in doc.run_profiles]
-        profiles.append(profile.model_dump(mode="json", exclude_none=True))
+        data = profile.model_dump(mode="json", exclude_none=True)
+        if answer.record_outcome:
+            data["assertions"] = execution_outcome(self.source, record, doc)
+        profiles.append(data)
         if not self.context.push(Patch(profiles=profiles), f"Create run profile {profile.name}"):
             return None
         self.context.statusMessage.emit(f"Run profile {profile.name!r} created")

@@ -10,6 +10,7 @@ from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, 
 
 import designer.run.details_pane as details_pane
 from designer.naming import PROFILE_NUMBERING, free_name
+from designer.run.create_profile import FROM_STEP, NewProfile
 from designer.run.profiles import ProfilesDialog
 from designer.run.toolbar import MANAGE
 
@@ -141,22 +142,24 @@ def test_single_state_run_of_a_profile_with_a_target(qtbot, qloop, store):
 def test_create_run_profile_from_a_step(qtbot, qloop, store, monkeypatch):
     win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
     execution_id = win.run("Offline host")  # DEBUG: inputs recorded
-    asked: list[str] = []
+    asked: list[tuple[str, str | None]] = []
 
-    def answer(parent, suggested):  # noqa: ANN001
-        asked.append(suggested)
-        return "Replay risk"
+    def answer(parent, suggested, record_blocked):  # noqa: ANN001
+        asked.append((suggested, record_blocked))
+        return NewProfile("Replay risk")
 
     monkeypatch.setattr(details_pane, "ask_profile_name", answer)
     win.ui.graph.select("Risk Score")
     steps = win.context.undo_stack.count()
     win.ui.details.create_profile.click()
-    assert asked and "Risk Score" in asked[0]
+    assert asked and "Risk Score" in asked[0][0]
+    assert asked[0][1] == FROM_STEP, "a step's profile runs one state: no outcome to record"
     profile = win.context.document.doc.profile("Replay risk")
     assert profile.target == "Risk Score"
     step = store.steps(execution_id, state="Risk Score")[-1]
     assert profile.payload == json.loads(step.input_json)
     assert win.context.undo_stack.count() == steps + 1
+    assert profile.assertions == []
     combo = win.ui.toolbar.profile_combo
     assert combo.findText("Replay risk") >= 0 and combo.findData(MANAGE) >= 0
     rerun = win.run("Replay risk")
