@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from designer.main_window import MainWindow
     from runtime.history import HistoryStore, default_history_path
 
-    app.setWindowIcon(app_icon())
+    QApplication.setWindowIcon(app_icon())  # static: the stubs type `app` as a QCoreApplication
     if isinstance(app, QApplication):
         # Wayland compositors and docks match the window to packaging/linux's desktop entry.
         app.setDesktopFileName("playbook-studio")

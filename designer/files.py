@@ -334,7 +334,9 @@ class FileController(QObject):
     def recent(self) -> list[str]:
         raw = self.settings.value("files/recent", "[]")
         try:
-            items = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+            # a JSON string as written; some QSettings back ends hand back a list instead
+            items = json.loads(raw) if isinstance(raw, str) else (
+                list(raw) if isinstance(raw, (list, tuple)) else [])
         except ValueError:
             items = []
         return [str(p) for p in items][:MAX_RECENT]
