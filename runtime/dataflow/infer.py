@@ -325,8 +325,8 @@ class _Flow:
         ends: dict[str, dict[tuple[str, str], Shape]] = {}
         memo: dict[str, list[tuple[str, str, Shape]]] = {}
         dirty = set(order)  # states whose incoming flows changed since their last join
+        # Every shape here is interned, so equal shapes are the same object (``is`` compares).
         for _ in range(MAX_PASSES):
-            changed = False
             for name in order:
                 if name in dirty:
                     dirty.discard(name)
@@ -335,7 +335,7 @@ class _Flow:
                     data = inputs.get(name)
                 if data is None:
                     continue
-                if name in self.containers or inputs.get(name) != data or name not in memo:
+                if name in self.containers or inputs.get(name) is not data or name not in memo:
                     memo[name] = self.transfer(name, data)
                 inputs[name] = data
                 for edge, target, shape in memo[name]:
@@ -347,15 +347,16 @@ class _Flow:
                     else:
                         continue
                     for slot in bucket:
-                        if slot.get((name, edge)) != shape:
+                        if slot.get((name, edge)) is not shape:
                             slot[(name, edge)] = shape
-                            changed = True
                             dirty.add(target)
             new_ends = {root: self._joined_end(ends.get(root, {})) for root in self.members}
-            if new_ends != self.body_ends:
-                self.body_ends = new_ends
-                changed = True
-            if not changed:
+            ends_changed = new_ends != self.body_ends
+            self.body_ends = new_ends
+            # A flow that changed reached a state later in the order, which took it in this
+            # pass; one reaching a state already passed (a loop) left it dirty. Nothing dirty
+            # and the same body ends: the fixpoint.
+            if not dirty and not ends_changed:
                 break
         selections: dict[tuple[int, Any], Shape] = {}
         selected: dict[str, Shape] = {}
