@@ -20,6 +20,7 @@ by the same key-name rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -78,6 +79,15 @@ def why_secret(key: object, value: Any) -> str | None:
     """Why a literal value looks secret (``None`` when it does not)."""
     if not isinstance(value, str):
         return None
+    if isinstance(key, (str, int)) or key is None:
+        return _why_text(key, value)
+    return _why_text.__wrapped__(key, value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _why_text(key: object, value: str) -> str | None:
+    """:func:`why_secret` of a text (kept per key and text: large playbooks repeat their
+    literals, and each text costs a handful of regular-expression searches)."""
     kind, payload = classify_value(value)
     if kind == "dynamic":
         return None
