@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from designer.document import Patch
+from designer.naming import PROFILE_NUMBERING, free_name
 from designer.run.create_profile import ask_profile_name, execution_outcome, record_blocked_for
 from designer.run.details_tabs import DetailsTab, InputsTab, OutputsTab, StepSelection
 from designer.run.log_tabs import AppLogsTab, OsLogsTab
@@ -301,12 +302,10 @@ class DetailsPane(QWidget):
         name, doc = answer.name, self.context.document.doc
         if self.row is None:
             payload = json.loads(record.trigger_json) if record.trigger_json else {}
-            profile = RunProfile(name=name, payload=payload, log_level=record.log_level,
+            taken = {p.name for p in doc.run_profiles}
+            profile = RunProfile(name=free_name(name, taken, PROFILE_NUMBERING), payload=payload,
+                                 log_level=record.log_level,
                                  description=f"from execution {record.id} (trigger)")
-            if doc.profile(name) is not None:
-                from runtime.engine.profiles import unique_profile_name
-
-                profile.name = unique_profile_name(doc, name)
         else:
             profile = profile_from_step(doc, name, self.row, record)
         profiles = [p.model_dump(mode="json", exclude_none=True) for p in doc.run_profiles]

@@ -96,13 +96,16 @@ def test_trigger_profile_records_the_execution_outcome(qtbot, qloop, store) -> N
     win.close()
 
 
-def test_unchecked_box_records_nothing(qtbot, qloop, store) -> None:
+def test_unchecked_box_records_nothing_and_a_taken_name_is_numbered(qtbot, qloop, store) -> None:
     win = RunWindow(qtbot, qloop, store, example("suspicious-logon-triage"))
     win.run("Benign user")
     dialog = create_from(win, "Trigger", "Benign replay", record=False)
     assert not dialog.record_box.isChecked()
     profile = win.context.document.doc.profile("Benign replay")
     assert profile is not None and profile.assertions == []
+    create_from(win, "Trigger", "Benign replay", record=False)
+    again = win.context.document.doc.profile("Benign replay (2)")
+    assert again is not None and again.payload == profile.payload, "a taken name is numbered"
     win.context.undo_stack.setClean()
     win.close()
 
