@@ -77,6 +77,7 @@ def check_graph(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
     edges = edges_of(definition)
     yield from _check_targets(definition, edges)
     adj = adjacency(definition, edges)
+    reached: set[str] | None = None
     if starts:
         reached = _reach(adj, [starts[0]])
         for name in definition:
@@ -84,7 +85,7 @@ def check_graph(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
                 yield problem("state.unreachable", name, "",
                               "no path from the start reaches this state")
         yield from _check_bodies(definition, edges, adj, starts[0])
-    yield from _check_endless(definition, edges, adj, starts[0] if starts else None)
+    yield from _check_endless(definition, edges, adj, starts[0] if starts else None, reached)
 
 
 def _check_names(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
@@ -210,29 +211,34 @@ def can_end(definition: Mapping[str, AnyState], edges: Edges) -> set[str]:
     on to its ``next``), but a body that can reach a Success or a Failure is: those end the
     whole execution wherever they are."""
     terminal = {n for n, s in definition.items() if s.type in ("success", "failure")}
-    ends_execution = _backwards(definition, edges, terminal, bodies=True)
+    every: dict[str, list[str]] = {}  # target → sources, body roots included
+    flow: dict[str, list[str]] = {}  # the same without body roots
+    bodies: list[tuple[str, list[str]]] = []
     ends: set[str] = set(terminal)
     for name, state in definition.items():
-        out = [t for p, t in edges[name] if not p.startswith("paths[") and p != "root"]
-        roots = [t for p, t in edges[name] if p.startswith("paths[") or p == "root"]
-        flows_out = END in out or (state.type != "branch" and getattr(state, "next", None) is None)
-        if flows_out or any(root in ends_execution for root in roots):
-            ends.add(name)
-    return _backwards(definition, edges, ends, bodies=False)
-
-
-def _backwards(
-    definition: Mapping[str, AnyState], edges: Edges, targets: set[str], *, bodies: bool
-) -> set[str]:
-    """``targets`` and every state with a path to one of them (body roots count as edges
-    only when ``bodies``)."""
-    reverse: dict[str, list[str]] = {}
-    for name in definition:
+        roots: list[str] = []
+        flows_out = False
         for path, target in edges[name]:
-            if not bodies and (path.startswith("paths[") or path == "root"):
-                continue
+            body = path == "root" or path.startswith("paths[")
+            if body:
+                roots.append(target)
+            elif target == END:
+                flows_out = True
             if target in definition:
-                reverse.setdefault(target, []).append(name)
+                every.setdefault(target, []).append(name)
+                if not body:
+                    flow.setdefault(target, []).append(name)
+        if flows_out or (state.type != "branch" and getattr(state, "next", None) is None):
+            ends.add(name)
+        elif roots:
+            bodies.append((name, roots))
+    ends_execution = _walk_back(every, terminal)
+    ends.update(name for name, roots in bodies if any(r in ends_execution for r in roots))
+    return _walk_back(flow, ends)
+
+
+def _walk_back(reverse: Mapping[str, list[str]], targets: set[str]) -> set[str]:
+    """``targets`` and every state with a path to one of them over ``reverse``."""
     seen = set(targets)
     queue = deque(targets)
     while queue:
@@ -245,7 +251,7 @@ def _backwards(
 
 def _check_endless(
     definition: Mapping[str, AnyState], edges: Edges, adj: Mapping[str, list[str]],
-    start: str | None,
+    start: str | None, reached: set[str] | None = None,
 ) -> Iterator[Problem]:
     """Flows that can never end are errors; loops that can end but have no Wait warn."""
     self_next = {name for name, out in edges.items() if ("next", name) in out}
@@ -253,7 +259,8 @@ def _check_endless(
         yield problem("flow.self-next", name, "next",
                       f"next names {name!r} itself: the state would run forever")
     ending = can_end(definition, edges)
-    reached = _reach(adj, [start]) if start is not None else set(definition)
+    if reached is None:
+        reached = _reach(adj, [start]) if start is not None else set(definition)
     for component in strongly_connected(adj):
         if len(component) == 1 and component[0] not in adj.get(component[0], ()):
             continue
