@@ -326,30 +326,33 @@ class _Flow:
         memo: dict[str, list[tuple[str, str, Shape]]] = {}
         dirty = set(order)  # states whose incoming flows changed since their last join
         # Every shape here is interned, so equal shapes are the same object (``is`` compares).
+        states, containers, join, transfer = self.states, self.containers, self.join, self.transfer
+        no_flows: dict[tuple[str, str], Shape] = {}
         for _ in range(MAX_PASSES):
             for name in order:
                 if name in dirty:
                     dirty.discard(name)
-                    data = self.join(list(contrib.get(name, {}).values()))
+                    data = join(list(contrib.get(name, no_flows).values()))
                 else:
                     data = inputs.get(name)
                 if data is None:
                     continue
-                if name in self.containers or inputs.get(name) is not data or name not in memo:
-                    memo[name] = self.transfer(name, data)
+                outs = memo.get(name)
+                if outs is None or name in containers or inputs.get(name) is not data:
+                    outs = memo[name] = transfer(name, data)
                 inputs[name] = data
-                for edge, target, shape in memo[name]:
-                    if target == END:
-                        bucket = [ends.setdefault(root, {}) for root, members
-                                  in self.members.items() if name in members]
-                    elif target in self.states:
-                        bucket = [contrib.setdefault(target, {})]
-                    else:
-                        continue
-                    for slot in bucket:
+                for edge, target, shape in outs:
+                    if target in states:
+                        slot = contrib.get(target)
+                        if slot is None:
+                            slot = contrib[target] = {}
                         if slot.get((name, edge)) is not shape:
                             slot[(name, edge)] = shape
                             dirty.add(target)
+                    elif target == END:  # a body's end: its container sees it after the pass
+                        for root, members in self.members.items():
+                            if name in members:
+                                ends.setdefault(root, {})[(name, edge)] = shape
             new_ends = {root: self._joined_end(ends.get(root, {})) for root in self.members}
             ends_changed = new_ends != self.body_ends
             self.body_ends = new_ends
