@@ -209,7 +209,7 @@ def _locate_duplicate(text: str, key: str) -> str:
 
 def decode_text(raw: bytes, *, source: str = "") -> str:
     """Decode UTF-8 (an optional BOM allowed), refusing binary data with a located message."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole file)
         raise JsonInputError("the file is empty", source=source)
     if b"\x00" in raw[:8192]:
         raise JsonInputError("this is a binary file, not JSON text", source=source)
@@ -244,7 +244,7 @@ def loads_bounded(
             f"the file is {len(data):,} bytes; the limit is {max_bytes:,} bytes", source=source
         )
     text = raw if isinstance(raw, str) else decode_text(data, source=source)
-    if not text.strip():
+    if not text or text.isspace():
         raise JsonInputError("the file is empty", source=source)
     depth = _max_depth(data, max_depth)
     if depth > max_depth:
@@ -272,7 +272,7 @@ def loads_bounded(
         raise JsonInputError("nesting is too deep", source=source) from None
     # Text decoded from UTF-8 bytes holds no lone surrogate; only a \\u escape can make one.
     if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or (
-            isinstance(raw, str) and _LONE_SURROGATE.search(text)):
+            isinstance(raw, str) and not text.isascii() and _LONE_SURROGATE.search(text)):
         pointer = find_lone_surrogate(value)
         if pointer is not None:
             raise JsonInputError(
