@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.layout import layout_definition
 from runtime.model.document import Layout, PlaybookDocument, Point
 from runtime.model.io import DocumentError, document_from_data
 from runtime.model.states import END, CircuitState, FunctionState, InvalidState, UnknownState
@@ -189,6 +188,8 @@ def import_definition(data: Any, *, name: str = "Imported playbook",
                      f"{', '.join(invalid)}")
     if not layout:
         return ImportResult(doc, dialect, notes)
+    from runtime.layout import layout_definition  # here: validating needs no layout code
+
     result = layout_definition(doc.definition, start)
     doc.layout = Layout(positions={n: Point(x=x, y=y) for n, (x, y) in result.positions.items()})
     return ImportResult(doc, dialect, notes)
