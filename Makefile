@@ -26,7 +26,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo --no-cache
-	$(VENV)/bin/mypy runtime designer/document
+	$(VENV)/bin/mypy runtime designer
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 # Pictures for the README and the guide, rendered offscreen from the current build.
