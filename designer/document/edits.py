@@ -17,6 +17,7 @@ from typing import Any
 from designer.document.model import EditableDocument, Patch
 from runtime.catalog import CatalogEntry
 from runtime.model.states import END
+from runtime.naming import free_name
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -56,14 +57,7 @@ def set_field(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 
 def unique_name(doc: EditableDocument, base: str, taken: Iterable[str] = ()) -> str:
-    names = set(doc.definition) | set(taken) | {END}
-    base = base.strip()[:76] or "State"
-    if base not in names:
-        return base
-    n = 2
-    while f"{base} {n}" in names:
-        n += 1
-    return f"{base} {n}"
+    return free_name(base.strip()[:76] or "State", set(doc.definition) | set(taken) | {END})
 
 
 def new_state(entry: CatalogEntry) -> dict[str, Any]:

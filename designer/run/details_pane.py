@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from designer.document import Patch
-from designer.naming import PROFILE_NUMBERING, free_name
 from designer.run.create_profile import ask_profile_name, execution_outcome, record_blocked_for
 from designer.run.details_tabs import DetailsTab, InputsTab, OutputsTab, StepSelection
 from designer.run.log_tabs import AppLogsTab, OsLogsTab
@@ -41,6 +40,7 @@ from designer.run.style import fmt_elapsed, fmt_time, status_colour, status_word
 from runtime.engine import profile_from_step
 from runtime.history import StepRow
 from runtime.model import RunProfile
+from runtime.naming import PROFILE_NUMBERING, free_name
 
 TRIGGER = "Trigger"
 SELECT_HINT = "Select the trigger or a state on the Execution Graph to see its details."

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from designer import theme
 from designer.document import Patch
-from designer.naming import PROFILE_NUMBERING, free_name
 from designer.run.profile_editor import ProfileEditor
 from runtime.model import RunProfile
 from runtime.model.io import format_validation_error
+from runtime.naming import PROFILE_NUMBERING, free_name
 
 
 def ask_name(parent: QWidget, title: str, suggested: str) -> str | None:

@@ -49,13 +49,9 @@ def options_from_profile(
 
 
 def unique_profile_name(doc: PlaybookDocument, wanted: str) -> str:
-    names = {p.name for p in doc.run_profiles}
-    if wanted not in names:
-        return wanted
-    n = 2
-    while f"{wanted} ({n})" in names:
-        n += 1
-    return f"{wanted} ({n})"
+    from runtime.naming import PROFILE_NUMBERING, free_name
+
+    return free_name(wanted, {p.name for p in doc.run_profiles}, PROFILE_NUMBERING)
 
 
 def profile_from_step(

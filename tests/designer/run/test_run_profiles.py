@@ -9,10 +9,10 @@ import json
 from test_run_support import QT_MARKS, RunWindow, example, qloop, settings_tmp, store
 
 import designer.run.details_pane as details_pane
-from designer.naming import PROFILE_NUMBERING, free_name
 from designer.run.create_profile import FROM_STEP, NewProfile
 from designer.run.profiles import ProfilesDialog
 from designer.run.toolbar import MANAGE
+from runtime.naming import PROFILE_NUMBERING, free_name
 
 pytestmark = QT_MARKS
 __all__ = ["qloop", "settings_tmp", "store"]
