@@ -82,6 +82,10 @@ def test_executions_kill_ends_one_run_of_a_host_process_only(tmp_path: Path) -> 
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first, second = host.stdout.readline().split()
+        # A begin is written with the run's next write (issue 18): on a loaded machine the
+        # host may not have written it yet when it prints the ids.
+        wait_for(lambda: query(db, "SELECT 1 FROM executions WHERE id = ? AND status = "
+                               "'running'", first), 10, "the first run never appeared")
         assert cli_main(["executions", "kill", first, "--history", str(db)]) == 0
         out, err = host.communicate(timeout=30)
     finally:
