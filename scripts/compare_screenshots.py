@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
-import tempfile
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+from window_shots import main_window_shots
 
 EXAMPLES = Path(str(files("resources") / "examples"))
 SIZE = (1600, 760)
@@ -91,40 +91,7 @@ async def shoot(window: Any, out: Path, tmp: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "docs/screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
-
-    tmp = Path(tempfile.mkdtemp(prefix="compare-screenshots-"))
-    QCoreApplication.setOrganizationName("PlaybookStudioScreenshots")
-    QCoreApplication.setApplicationName("compare")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from designer.app import apply_scheme
-
-    apply_scheme(app)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    from designer.main_window import MainWindow
-    from runtime.history import HistoryStore
-
-    store = HistoryStore(tmp / "history.sqlite3", background=True)
-    window = MainWindow(store)
-    window.setProperty("quiet", True)
-    window.resize(*SIZE)
-    window.show()
-    saved = loop.run_until_complete(shoot(window, out, tmp))
-    for path in saved:
-        print(path)
-    window.context.undo_stack.setClean()
-    window.run_ui.shutdown()
-    store.close()
-    return 0
+    return main_window_shots("compare", SIZE, shoot, argv)
 
 
 if __name__ == "__main__":

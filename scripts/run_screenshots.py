@@ -11,12 +11,12 @@ colouring), ``run-details-inputs.png``, ``run-details-outputs.png``,
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import tempfile
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+from window_shots import main_window_shots
 
 # The bundled examples as package data (a regular package: a real folder, in a wheel or bundle).
 EXAMPLES = Path(str(files("resources") / "examples"))
@@ -153,38 +153,7 @@ async def shoot(window: Any, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "docs/screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
-
-    tmp = Path(tempfile.mkdtemp(prefix="run-screenshots-"))
-    QCoreApplication.setOrganizationName("PlaybookStudioScreenshots")
-    QCoreApplication.setApplicationName("run-docks")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from designer.app import apply_scheme
-
-    apply_scheme(app)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    from designer.main_window import MainWindow
-    from runtime.history import HistoryStore
-
-    store = HistoryStore(tmp / "history.sqlite3", background=True)
-    window = MainWindow(store)
-    window.resize(*SIZE)
-    window.show()
-    saved = loop.run_until_complete(shoot(window, out))
-    for path in saved:
-        print(path)
-    window.run_ui.shutdown()
-    store.close()
-    return 0
+    return main_window_shots("run-docks", SIZE, lambda window, out, _tmp: shoot(window, out), argv, quiet=False)
 
 
 if __name__ == "__main__":
