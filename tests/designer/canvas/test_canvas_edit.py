@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt
@@ -13,16 +12,7 @@ from PySide6.QtTest import QTest
 from designer.canvas import CanvasView, PlaybookScene
 from designer.canvas.clipboard import MIME_STATES
 from designer.canvas.interaction import MIME_ENTRY
-from designer.context import DesignerContext
-from designer.document import EditableDocument, Patch, connect, get_field
-from runtime.loader import load_playbook
-
-EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
-
-
-@pytest.fixture
-def context(qtbot) -> DesignerContext:
-    return DesignerContext(EditableDocument(load_playbook(EXAMPLE).document))
+from designer.document import Patch, connect, get_field
 
 
 @pytest.fixture

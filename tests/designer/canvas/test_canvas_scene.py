@@ -18,11 +18,6 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-l
 
 
 @pytest.fixture
-def context(qtbot) -> DesignerContext:
-    return DesignerContext(EditableDocument(load_playbook(EXAMPLE).document))
-
-
-@pytest.fixture
 def scene(context) -> PlaybookScene:
     return PlaybookScene(context)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -13,26 +11,11 @@ from designer.canvas import CanvasView, PlaybookScene
 from designer.canvas.menus import build_context_menu
 from designer.canvas.style import theme
 from designer.canvas.view import LOD_SCALE
-from designer.context import DesignerContext
-from designer.document import EditableDocument
-from runtime.loader import load_playbook
-
-EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 
 
 @pytest.fixture
-def context(qtbot) -> DesignerContext:
-    return DesignerContext(EditableDocument(load_playbook(EXAMPLE).document))
-
-
-@pytest.fixture
-def view(qtbot, context) -> CanvasView:
-    view = CanvasView(PlaybookScene(context))
-    view.resize(1400, 800)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+def view(show_view, context) -> CanvasView:
+    return show_view(context)
 
 
 def render(view: CanvasView) -> QImage:

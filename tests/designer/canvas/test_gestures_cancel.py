@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
@@ -11,22 +9,13 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from designer.canvas import CanvasView, PlaybookScene
 from designer.canvas.gestures import ConnectWire, MoveCards, ReconnectEdge
-from designer.context import DesignerContext
-from designer.document import EditableDocument
-from runtime.loader import load_playbook
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def view(qtbot) -> CanvasView:
-    context = DesignerContext(EditableDocument(load_playbook(EXAMPLE).document))
-    view = CanvasView(PlaybookScene(context))
-    view.resize(1400, 800)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
+def view(show_view, context) -> CanvasView:
+    view = show_view(context)
     view.zoom_reset()
     view.centerOn(700, 0)
     view.setFocus()

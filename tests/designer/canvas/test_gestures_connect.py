@@ -3,35 +3,20 @@ view pixels around it start a wire, at fit zoom and at 100 %, and the connection
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from designer.canvas import CanvasView, PlaybookScene
+from designer.canvas import CanvasView
 from designer.canvas.ports import port_point
-from designer.context import DesignerContext
-from designer.document import EditableDocument, get_field
-from runtime.loader import load_playbook
+from designer.document import get_field
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def context(qtbot) -> DesignerContext:
-    return DesignerContext(EditableDocument(load_playbook(EXAMPLE).document))
-
-
-@pytest.fixture
-def view(qtbot, context) -> CanvasView:
-    view = CanvasView(PlaybookScene(context))
-    view.resize(1000, 650)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+def view(show_view, context) -> CanvasView:
+    return show_view(context, (1000, 650))
 
 
 def _drag(view: CanvasView, start: QPoint, end: QPoint) -> None:

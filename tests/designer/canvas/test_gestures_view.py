@@ -3,30 +3,19 @@ while zoomed out, when the cards are hidden)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtTest import QTest
 
-from designer.canvas import CanvasView, PlaybookScene
+from designer.canvas import CanvasView
 from designer.canvas.view import LOD_SCALE
-from designer.context import DesignerContext
-from designer.document import EditableDocument
-from runtime.loader import load_playbook
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def view(qtbot) -> CanvasView:
-    context = DesignerContext(EditableDocument(load_playbook(EXAMPLE).document))
-    view = CanvasView(PlaybookScene(context))
-    view.resize(1400, 800)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
+def view(show_view, context) -> CanvasView:
+    view = show_view(context)
     view.setFocus()
     return view
 
