@@ -16,15 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from runtime.model import PlaybookDocument, RunProfile, document_from_data
 from runtime.model.document import FunctionSource, Note, Point
 from runtime.model.io import format_validation_error
-from runtime.model.states import AnyState, InvalidState, State, invalid_state, state_to_dict
+from runtime.model.states import (
+    AnyState,
+    InvalidState,
+    invalid_state,
+    state_from_data,
+    state_to_dict,
+)
 
 PLAYBOOK_FIELDS = ("name", "description", "applies_to", "log_level", "max_runtime")
-_STATE_ADAPTER: TypeAdapter[Any] = TypeAdapter(State)
 
 
 class EditError(ValueError):
@@ -170,7 +175,7 @@ class EditableDocument:
             if not name or len(name) > 200:
                 raise EditError(f"state name {name!r} is empty or too long")
             try:
-                built[name] = _STATE_ADAPTER.validate_python(copy.deepcopy(raw))
+                built[name] = state_from_data(copy.deepcopy(raw))
             except ValidationError as exc:
                 kept = self._as_kept_invalid(raw)
                 if kept is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -22,9 +22,7 @@ from designer.inspector.widgets.code_editor import monospace_font
 from designer.inspector.widgets.style import MessageLabel, help_label
 from runtime.jsonio import JsonInputError, loads_bounded
 from runtime.model.io import format_validation_error
-from runtime.model.states import InvalidState, State, UnknownState
-
-_STATE: TypeAdapter[Any] = TypeAdapter(State)
+from runtime.model.states import InvalidState, UnknownState, state_from_data
 
 
 def _what_is_wrong(state: Any) -> str:
@@ -96,7 +94,7 @@ class RepairEditor(QWidget):
             self.messages.set_messages([("error", "a state is a JSON object")])
             return False
         try:
-            _STATE.validate_python(data)
+            state_from_data(data)
         except ValidationError as exc:
             self.messages.set_messages([("error", format_validation_error(exc))])
             return False

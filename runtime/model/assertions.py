@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from runtime.model.base import Field, Model
 
 AssertionKind = Literal["status", "reached", "not_reached", "output", "retries"]
 AssertionOp = Literal["equals", "contains", "matches"]
@@ -27,10 +27,8 @@ FINAL_STATUSES: tuple[str, ...] = ("success", "partial", "failed")
 MAX_PATTERN = 500
 
 
-class Assertion(BaseModel):
+class Assertion(Model, extra="forbid"):
     """One expectation about a run (see the module docstring for the kinds)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: AssertionKind
     state: str | None = Field(default=None, max_length=200)
@@ -39,13 +37,13 @@ class Assertion(BaseModel):
     value: Any = None
     count: int | None = Field(default=None, ge=0, le=1000)
 
-    @model_validator(mode="after")
-    def _fields_for_kind(self) -> Assertion:
+    def model_post_check(self) -> None:
+        """Each kind has the fields it needs (a ValueError says which is missing)."""
         kind = self.kind
         if kind == "status":
             if self.value not in FINAL_STATUSES:
                 raise ValueError("a status assertion needs value success, partial or failed")
-            return self
+            return
         if not self.state:
             raise ValueError(f"a {kind} assertion needs a state")
         if kind == "retries" and self.count is None:
@@ -67,7 +65,6 @@ class Assertion(BaseModel):
                     re.compile(self.value)
                 except re.error as exc:
                     raise ValueError(f"pattern {self.value!r}: {exc}") from None
-        return self
 
     def label(self) -> str:
         """A one-line name for reports: ``output Risk Score $.risk.score equals 82``."""

@@ -11,9 +11,8 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from runtime.model.assertions import Assertion
+from runtime.model.base import Field, Model
 from runtime.model.states import AnyState, State, state_to_dict
 
 FORMAT_NAME = "playbook-studio"
@@ -26,8 +25,8 @@ LogLevel = Literal["ERROR", "WARN", "INFO", "DEBUG", "TRACE"]
 AppliesTo = Literal["alert", "detection", "incident", "log_evidence"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+class _Model(Model, extra="forbid"):
+    pass
 
 
 class Point(_Model):

@@ -1,17 +1,15 @@
-"""Building models from plain JSON data without pydantic's validators (the load fast path).
+"""Building model instances from plain JSON data directly (the load fast path).
 
-The models of :mod:`runtime.model` are declared with ``defer_build=True``: importing them
-builds no pydantic core schema (that was 74 ms of every ``playbook`` command). Loading a
-document goes through :func:`build` first. It reads each model's declared fields once and
-turns them into small converters that accept only values pydantic would keep exactly as they
-are (a ``str`` field takes a ``str`` or, if optional, ``None``; a ``float`` takes an ``int``
-or a ``float``; a ``bool`` only ``true``/``false``; a ``Literal`` only one of its values; a
-state only a known ``type``), and builds the instances directly, as pydantic would (same
-``__dict__``, set fields and extra keys). Anything else (a coercion, a constraint broken, an
-unknown key where none is allowed, an unknown state type, a model with validators) raises
-:class:`SlowPath`, and the caller runs pydantic's validation, which builds the schemas on
-first use and gives the located error messages. So a valid document in canonical form loads
-without the schemas; every other input loads exactly as before.
+:func:`build` reads each model's declared fields once (:func:`runtime.model.base.fields_of`)
+and turns them into small converters that accept only values pydantic would keep exactly as
+they are (a ``str`` field takes a ``str`` or, if optional, ``None``; a ``float`` takes an
+``int`` or a ``float``; a ``bool`` only ``true``/``false``; a ``Literal`` only one of its
+values; a state only a known ``type``; a length or bound only within its limits), and builds
+the instances directly (same ``__dict__``, set fields and extra keys). Anything else (a
+coercion, a broken limit, an unknown key where none is allowed, a refused cross-field check)
+raises :class:`SlowPath`, and the caller validates with pydantic
+(:mod:`runtime.model.mirror`), which gives the located error messages. So a valid document in
+canonical form loads without importing pydantic; every other input loads exactly as before.
 """
 
 from __future__ import annotations
@@ -21,8 +19,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-import annotated_types
-from pydantic import BaseModel, ValidationError
+from runtime.model.base import MISSING, Discriminated, FieldInfo, Model, fields_of, has_post_check
 
 Convert = Callable[[Any], Any]
 
@@ -32,10 +29,9 @@ class SlowPath(Exception):
 
 
 _CONVERTERS: dict[Any, Convert] = {}
-_MISSING = object()
 
 
-def build(model: type[BaseModel], data: Any) -> Any:
+def build(model: type[Model], data: Any) -> Any:
     """An instance of ``model`` from ``data``, or :class:`SlowPath`."""
     return converter(model)(data)
 
@@ -69,7 +65,7 @@ def _make(annotation: Any) -> Convert:
         return _exact(int)
     if annotation is float:
         return _float
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, Model):
         return _model(annotation)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
@@ -123,42 +119,28 @@ def _union(args: tuple[Any, ...]) -> Convert:
 
 def _annotated(args: tuple[Any, ...]) -> Convert:
     """A discriminated union of models (the states): the discriminator picks the model."""
-    from pydantic import Discriminator, Tag
-
-    discriminator = next((a for a in args[1:] if isinstance(a, Discriminator)), None)
-    if discriminator is None or not callable(discriminator.discriminator):
+    union = next((a for a in args[1:] if isinstance(a, Discriminated)), None)
+    if union is None:
         return _slow
-    choose = discriminator.discriminator
-    by_tag: dict[Any, Convert] = {}
-    for member in typing.get_args(args[0]):
-        tag = next((a.tag for a in typing.get_args(member)[1:] if isinstance(a, Tag)), None)
-        if tag is not None:
-            by_tag[tag] = converter(typing.get_args(member)[0])
+    choose = union.choose
+    by_tag = {tag: converter(member) for tag, member in union.members.items()}
+    members = tuple(union.members.values())
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
+            if isinstance(value, members):  # an instance is taken as it is, as pydantic does
+                return value
             raise SlowPath
-        return by_tag.get(choose(value), _slow)(value)
+        return by_tag.get(choose(value) or "", _slow)(value)
 
     return convert
 
 
-def _checked(convert: Convert, metadata: list[Any]) -> Convert:
-    """Apply the length and bound constraints pydantic would check."""
-    if not metadata:
+def _checked(convert: Convert, info: FieldInfo) -> Convert:
+    """Apply the length and bound limits pydantic would check."""
+    if not info.has_limits():
         return convert
-    low_len = high_len = low = high = None
-    for item in metadata:
-        if isinstance(item, annotated_types.MinLen):
-            low_len = item.min_length
-        elif isinstance(item, annotated_types.MaxLen):
-            high_len = item.max_length
-        elif isinstance(item, annotated_types.Ge):
-            low = item.ge
-        elif isinstance(item, annotated_types.Le):
-            high = item.le
-        else:
-            return _slow
+    low_len, high_len, low, high = info.min_length, info.max_length, info.ge, info.le
 
     def check(value: Any) -> Any:
         value = convert(value)
@@ -177,38 +159,33 @@ def _checked(convert: Convert, metadata: list[Any]) -> Convert:
     return check
 
 
-def _model(cls: type[BaseModel]) -> Convert:
-    decorators = cls.__pydantic_decorators__
-    if (decorators.model_validators or decorators.field_validators or decorators.validators
-            or decorators.root_validators or cls.__private_attributes__):
-        return _validated(cls)
-    extra = cls.model_config.get("extra") or "ignore"
+def _model(cls: type[Model]) -> Convert:
+    extra = cls.__extra__
+    post_check = has_post_check(cls)
     fields: list[tuple[str, Convert, Any, Callable[[], Any] | None]] = []
-    for name, info in cls.model_fields.items():
-        if info.alias not in (None, name) or info.validation_alias not in (None, name):
-            return _validated(cls)
+    for name, info in fields_of(cls).items():
         factory = info.default_factory
-        if factory is not None and isinstance(factory, type) and issubclass(factory, BaseModel):
-            nested = converter(factory)
-            factory = lambda nested=nested: nested({})  # noqa: E731 (no schema build)
-        default = _MISSING if info.is_required() else info.default
-        fields.append((name, _checked(converter(info.annotation), info.metadata), default,
-                       factory))  # type: ignore[arg-type]
+        default = info.default
+        if factory is None and isinstance(default, list | dict):
+            factory = lambda d=default: d.copy()  # type: ignore[misc]  # noqa: E731
+        fields.append((name, _checked(converter(info.annotation), info), default, factory))
     names = frozenset(name for name, *_ in fields)
     new = object.__new__
     setattr_ = object.__setattr__
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
+            if isinstance(value, cls):  # an instance is taken as it is, as pydantic does
+                return value
             raise SlowPath
         values: dict[str, Any] = {}
         for name, field_convert, default, factory in fields:
-            item = value.get(name, _MISSING)
-            if item is not _MISSING:
+            item = value.get(name, MISSING)
+            if item is not MISSING:
                 values[name] = field_convert(item)
             elif factory is not None:
                 values[name] = factory()
-            elif default is _MISSING:
+            elif default is MISSING:
                 raise SlowPath
             else:
                 values[name] = default
@@ -224,20 +201,12 @@ def _model(cls: type[BaseModel]) -> Convert:
         setattr_(instance, "__dict__", values)
         setattr_(instance, "__pydantic_fields_set__", given)
         setattr_(instance, "__pydantic_extra__", unknown if extra == "allow" else None)
-        setattr_(instance, "__pydantic_private__", None)
+        if post_check:
+            try:
+                instance.model_post_check()
+            except ValueError:
+                raise SlowPath from None
         return instance
-
-    return convert
-
-
-def _validated(cls: type[BaseModel]) -> Convert:
-    """A model with validators: pydantic validates it (its schema is built on first use)."""
-
-    def convert(value: Any) -> Any:
-        try:
-            return cls.model_validate(value)
-        except ValidationError:
-            raise SlowPath from None
 
     return convert
 

@@ -8,10 +8,9 @@ and atomically.
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from runtime.jsonio import (
     JsonInputError,
@@ -24,6 +23,9 @@ from runtime.model.document import PlaybookDocument
 from runtime.model.fastbuild import SlowPath, build
 from runtime.model.migrations import MigrationError, migrate
 from runtime.model.states import STATE_TYPES, UNKNOWN_TAG, invalid_state
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 MAX_STATES_LOADABLE = 20_000
 
@@ -98,8 +100,12 @@ def document_from_data(data: Any, *, source: str = "") -> PlaybookDocument:
         pass
     except RecursionError:
         raise DocumentError(f"{prefix}/: nesting is too deep") from None
+    from pydantic import ValidationError  # the slow path (runtime.model.mirror) uses pydantic
+
+    from runtime.model.mirror import validate_slowly
+
     try:
-        return PlaybookDocument.model_validate(data)
+        return typing.cast(PlaybookDocument, validate_slowly(PlaybookDocument, data))
     except ValidationError as exc:
         repaired = _open_for_repair(data, exc)
         if repaired is None:
@@ -133,6 +139,8 @@ def _open_for_repair(data: dict[str, Any], exc: ValidationError) -> PlaybookDocu
         name: ({**placeholder, "start": state.get("start") is True} if name in reasons else state)
         for name, state in definition.items()
     }
+    from pydantic import ValidationError
+
     try:
         doc = PlaybookDocument.model_validate(patched)
     except (ValidationError, RecursionError):

@@ -1,4 +1,4 @@
-"""State definitions: one pydantic model per server ``type``, in one discriminated union.
+"""State definitions: one model class per server ``type``, in one discriminated union.
 
 The shape is the server's snake_case definition (``../shared/spec/server-format.md``): a flat
 map from state name to state, with edges held as fields (``next``, ``default``,
@@ -10,10 +10,11 @@ wrong value is a validation problem with a rule code, not a load failure.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from runtime.model.base import Discriminated, Field, Model
 
 END = "End"
 STATE_TYPES = (
@@ -28,8 +29,8 @@ DATA_PATH_FIELDS = (
 )
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=False, defer_build=True)
+class _Model(Model, extra="allow"):
+    pass
 
 
 class Retry(_Model):
@@ -251,20 +252,36 @@ def _state_tag(value: Any) -> str | None:
     return None  # no type, or one that is not text: a load error naming the state
 
 
-State = Annotated[
-    Annotated[PassState, Tag("pass")] | Annotated[WaitState, Tag("wait")]
-    | Annotated[BranchState, Tag("branch")] | Annotated[ParallelState, Tag("parallel")]
-    | Annotated[BatchState, Tag("batch")] | Annotated[SuccessState, Tag("success")]
-    | Annotated[FailureState, Tag("failure")] | Annotated[FunctionState, Tag("function")]
-    | Annotated[CircuitState, Tag("circuit")] | Annotated[ActionState, Tag("action")]
-    | Annotated[UnknownState, Tag(UNKNOWN_TAG)],
-    Discriminator(_state_tag),
-]
-
 AnyState = (
     PassState | WaitState | BranchState | ParallelState | BatchState | SuccessState
     | FailureState | FunctionState | CircuitState | ActionState | UnknownState
 )
+
+#: A state as a field's type: the ``type`` key picks the class (an unknown text type loads as
+#: an :class:`UnknownState`; no type, or one that is not text, is a load error).
+State = Annotated[AnyState, Discriminated(_state_tag, {
+    "pass": PassState, "wait": WaitState, "branch": BranchState, "parallel": ParallelState,
+    "batch": BatchState, "success": SuccessState, "failure": FailureState,
+    "function": FunctionState, "circuit": CircuitState, "action": ActionState,
+    UNKNOWN_TAG: UnknownState,
+})]
+
+
+def state_from_data(data: Any) -> AnyState:
+    """A state from JSON data, checked as a document's states are.
+
+    Raises:
+        pydantic.ValidationError: With located messages for what is wrong.
+    """
+    from runtime.model.fastbuild import SlowPath, converter
+
+    try:
+        return typing.cast(AnyState, converter(State)(data))
+    except SlowPath:
+        from runtime.model.mirror import validate_annotation
+
+        return typing.cast(AnyState, validate_annotation(State, data))
+
 
 # Key order of a state when written, so that files diff well; unknown keys follow in the order
 # they came in.

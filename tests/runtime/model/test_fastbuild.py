@@ -1,4 +1,5 @@
-"""The load fast path (runtime.model.fastbuild): same documents as pydantic, no schema built."""
+"""The load fast path (runtime.model.fastbuild): the same documents as pydantic's validation
+through the mirror models (runtime.model.mirror) gives, and no pydantic imported."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from runtime.model import PlaybookDocument, document_from_data
 from runtime.model.fastbuild import SlowPath, build
+from runtime.model.mirror import validate_slowly
 from runtime.model.states import InvalidState
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,7 +36,7 @@ def _same(fast: PlaybookDocument, slow: PlaybookDocument) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_build_as_pydantic_validates_them(path: Path) -> None:
     data = json.loads(path.read_text())
-    _same(build(PlaybookDocument, copy.deepcopy(data)), PlaybookDocument.model_validate(data))
+    _same(build(PlaybookDocument, copy.deepcopy(data)), validate_slowly(PlaybookDocument, data))
 
 
 def _doc(**state: Any) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def test_extra_keys_and_nested_models_kept() -> None:
         "C": {"type": "parallel", "paths": [{"name": "p", "root": "D"}], "next": "End"},
         "D": {"type": "success"}},
         "layout": {"positions": {"A": {"x": 1, "y": 2.5}}, "notes": []}}
-    _same(build(PlaybookDocument, copy.deepcopy(data)), PlaybookDocument.model_validate(data))
+    _same(build(PlaybookDocument, copy.deepcopy(data)), validate_slowly(PlaybookDocument, data))
     assert isinstance(build(PlaybookDocument, data).layout.positions["A"].x, float)
 
 
@@ -71,7 +73,7 @@ def test_anything_unusual_takes_the_slow_path(data: dict[str, Any]) -> None:
 
 def test_unknown_type_builds_as_pydantic_reads_it() -> None:
     data = _doc(type="teleport", range=9)
-    _same(build(PlaybookDocument, copy.deepcopy(data)), PlaybookDocument.model_validate(data))
+    _same(build(PlaybookDocument, copy.deepcopy(data)), validate_slowly(PlaybookDocument, data))
 
 
 def test_slow_path_results_are_unchanged() -> None:
@@ -82,14 +84,26 @@ def test_slow_path_results_are_unchanged() -> None:
     assert isinstance(repaired.definition["A"], InvalidState)
 
 
-def test_loading_a_canonical_document_builds_no_pydantic_schema() -> None:
+def test_loading_and_validating_canonical_documents_imports_no_pydantic() -> None:
     code = (
-        "from runtime.model import load_document, PlaybookDocument\n"
-        "from runtime.model.states import ActionState\n"
-        f"doc = load_document({str(EXAMPLES[0])!r})\n"
-        "assert doc.definition\n"
-        "print(PlaybookDocument.__pydantic_complete__, ActionState.__pydantic_complete__)\n"
+        "import sys\n"
+        "from runtime.model import load_document\n"
+        "from runtime.validate import validate_document\n"
+        f"for path in {[str(p) for p in EXAMPLES]!r}:\n"
+        "    assert load_document(path).definition\n"
+        "    validate_document(load_document(path))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout.split()
-    assert out == ["False", "False"]
+    assert out == ["[]"]
+
+
+def test_a_file_needing_the_slow_path_still_loads_and_reports_located_errors() -> None:
+    from runtime.model import DocumentError
+
+    with pytest.raises(DocumentError, match=r"^/name: String should have at least 1"):
+        document_from_data({"name": "", "definition": {}})
+    with pytest.raises(DocumentError, match=r"/layout/positions/A/x: Input should be a valid"):
+        document_from_data({"name": "t", "definition": {},
+                            "layout": {"positions": {"A": {"x": "a", "y": 0}}}})
