@@ -1,13 +1,11 @@
-"""Frozen entry point of the ``playbook`` command (runtime.cli:main) in the bundle."""
+"""Frozen entry point of the ``playbook`` command (runtime.cli:console) in the bundle."""
 
 from __future__ import annotations
-
-import sys
 
 from frozen_python import run_python_command_line
 
 run_python_command_line()
 
-from runtime.cli import main  # noqa: E402 - only after the python -c check
+from runtime.cli import console  # noqa: E402 - only after the python -c check
 
-sys.exit(main())
+console()

@@ -1,8 +1,6 @@
 """``python -m runtime.cli``."""
 
-import sys
-
-from runtime.cli import main
+from runtime.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -162,14 +162,23 @@ def _checked(convert: Convert, info: FieldInfo) -> Convert:
 def _model(cls: type[Model]) -> Convert:
     extra = cls.__extra__
     post_check = has_post_check(cls)
-    fields: list[tuple[str, Convert, Any, Callable[[], Any] | None]] = []
+    template: dict[str, Any] = {}  # every field in declared order: its default, or a marker
+    converters: dict[str, Convert] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    required: list[str] = []
     for name, info in fields_of(cls).items():
-        factory = info.default_factory
-        default = info.default
+        converters[name] = _checked(converter(info.annotation), info)
+        factory, default = info.default_factory, info.default
         if factory is None and isinstance(default, list | dict):
-            factory = lambda d=default: d.copy()  # type: ignore[misc]  # noqa: E731
-        fields.append((name, _checked(converter(info.annotation), info), default, factory))
-    names = frozenset(name for name, *_ in fields)
+            factory = default.copy
+        if factory is not None:
+            factories.append((name, factory))
+            template[name] = MISSING
+        else:
+            if default is MISSING:
+                required.append(name)
+            template[name] = default
+    must = frozenset(required)
     new = object.__new__
     setattr_ = object.__setattr__
 
@@ -178,25 +187,28 @@ def _model(cls: type[Model]) -> Convert:
             if isinstance(value, cls):  # an instance is taken as it is, as pydantic does
                 return value
             raise SlowPath
-        values: dict[str, Any] = {}
-        for name, field_convert, default, factory in fields:
-            item = value.get(name, MISSING)
-            if item is not MISSING:
+        if must and not must.issubset(value):
+            raise SlowPath
+        values = template.copy()  # keeps the declared order of the fields
+        unknown: dict[str, Any] | None = None
+        for name, item in value.items():
+            field_convert = converters.get(name)
+            if field_convert is not None:
                 values[name] = field_convert(item)
-            elif factory is not None:
-                values[name] = factory()
-            elif default is MISSING:
-                raise SlowPath
+            elif unknown is None:
+                unknown = {name: item}
             else:
-                values[name] = default
-        if names.issuperset(value):
-            unknown: dict[str, Any] = {}
+                unknown[name] = item
+        for name, factory in factories:
+            if name not in value:
+                values[name] = factory()
+        if unknown is None:
+            unknown = {}
             given = set(value)
+        elif extra == "forbid":
+            raise SlowPath
         else:
-            unknown = {k: v for k, v in value.items() if k not in names}
-            if extra == "forbid":
-                raise SlowPath
-            given = set(value) if extra == "allow" else {k for k in value if k in names}
+            given = set(value) if extra == "allow" else set(value).difference(unknown)
         instance = new(cls)
         setattr_(instance, "__dict__", values)
         setattr_(instance, "__pydantic_fields_set__", given)
