@@ -9,12 +9,10 @@ the inspector, the validator and the engine all read the same :class:`Catalog`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +205,8 @@ def _checked_mark(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, Any]) 
         base = platformdirs.user_cache_path("playbook-studio")
     else:
         base = Path(folder)
+    import hashlib  # here: OpenSSL's load is 2 ms of every command's start-up
+
     digest = hashlib.sha256(json.dumps([_CHECKS_VERSION, meta, raws], sort_keys=True)
                             .encode("utf-8")).hexdigest()[:32]
     return base / "catalog-checked" / digest
@@ -257,8 +257,26 @@ def load_catalog_from(root: Any, *, use_cache: bool = True) -> Catalog:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    """The shipped catalog, loaded once per process through importlib.resources."""
-    return load_catalog_from(resources.files("resources") / "catalog")
+    """The shipped catalog, loaded once per process."""
+    return load_catalog_from(_shipped_catalog())
+
+
+def _shipped_catalog() -> Any:
+    """The folder of the shipped catalog.
+
+    The ``resources`` package is a folder in a checkout, a wheel and the bundle alike; only
+    when it is not (a zip import) is importlib.resources asked, whose readers cost 2 ms of
+    every command's start-up.
+    """
+    import resources as package
+
+    if package.__file__:
+        folder = Path(package.__file__).parent / "catalog"
+        if folder.is_dir():
+            return folder
+    from importlib import resources
+
+    return resources.files("resources") / "catalog"
 
 
 __all__ = [

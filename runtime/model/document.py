@@ -7,7 +7,6 @@ notes) and run profiles. Export writes only the definition (see :mod:`runtime.se
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Literal
 
@@ -138,4 +137,6 @@ class PlaybookDocument(_Model):
             "functions": {k: v.source for k, v in self.functions.items()},
         }
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        import hashlib  # here: OpenSSL's load is 2 ms of every command's start-up
+
         return hashlib.sha256(text.encode()).hexdigest()[:16]
