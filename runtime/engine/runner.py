@@ -25,8 +25,8 @@ user". History is written in transactions, so a kill never leaves half a row.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -80,7 +80,8 @@ def decide_status(failed: bool, caught: int) -> str:
 
 
 def new_session_id() -> str:
-    return uuid.uuid4().hex[:20]
+    """A new execution id: 20 random hex digits (80 bits; a uuid4 cost 6 µs of each run)."""
+    return os.urandom(10).hex()
 
 
 class _LazyTenant:

@@ -72,9 +72,19 @@ def default_history_path() -> Path:
     return platformdirs.user_data_path("playbook-studio") / "history.sqlite3"
 
 
+_WORKER: tuple[int, str] = (0, "")
+
+
 def default_worker() -> str:
-    """The WORKER value of executions run by this process: ``<hostname>-<pid>``."""
-    return f"{socket.gethostname()}-{os.getpid()}"
+    """The WORKER value of executions run by this process: ``<hostname>-<pid>``.
+
+    Worked out once per process (a forked child gets its own), not once per execution.
+    """
+    global _WORKER
+    pid = os.getpid()
+    if _WORKER[0] != pid:
+        _WORKER = (pid, f"{socket.gethostname()}-{pid}")
+    return _WORKER[1]
 
 
 def _open_connections(

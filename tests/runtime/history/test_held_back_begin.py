@@ -165,3 +165,30 @@ def test_narrow_and_full_step_rows_read_back_exactly(tmp_path: Path, count: int)
     for record, row in zip(read, rows, strict=True):
         for index, name in enumerate(STEP_COLUMNS[1:], start=1):
             assert getattr(record, name) == row[index], (record.seq, name)
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_rows_split_over_statements_when_sqlite_takes_few_values(tmp_path: Path,
+                                                                 background: bool) -> None:
+    """Rows go in as multi-row INSERTs; a low bound-value limit only makes more of them."""
+    rows = [step_row("long", i, message="m" if i % 7 == 0 else None) for i in range(300)]
+    rows += [step_row(f"short{i}", 0) for i in range(40)]
+    rows.append(step_row("long", 5, status="failed"))  # the same seq again: the last wins
+    logs = [("long", i, 100.0 + i, "INFO", f"line {i}", None) for i in range(130)]
+    with HistoryStore(tmp_path / "h.sqlite3", background=background) as store:
+        store._wconn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 30)  # noqa: SLF001
+        for eid in ["long", *(f"short{i}" for i in range(40))]:
+            begin(store, eid)
+        store.flush()
+        seen = _commits(store)
+        store.add_steps(rows)
+        store.add_logs(logs)
+        store.flush()
+        long_steps = store.steps("long")
+        assert [s.seq for s in long_steps] == list(range(300))
+        assert long_steps[5].status == "failed" and long_steps[7].message == "m"
+        assert [s.seq for s in store.steps("short39")] == [0]
+        assert [entry.message for entry in store.logs("long")][-1] == "line 129"
+        assert len(store.logs("long")) == 130
+    assert sum(s.startswith("INSERT") for s in seen) > 20  # split: 30 values per statement
+    assert _raw(tmp_path / "h.sqlite3", "SELECT count(*) FROM steps") == [(340,)]
