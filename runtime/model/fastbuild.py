@@ -54,9 +54,13 @@ def _slow(_value: Any) -> Any:
     raise SlowPath
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
 def _make(annotation: Any) -> Convert:
     if annotation is Any:
-        return lambda v: v
+        return _identity
     if annotation is str:
         return _exact(str)
     if annotation is bool:
@@ -111,9 +115,12 @@ def _union(args: tuple[Any, ...]) -> Convert:
     others = [a for a in args if a is not type(None)]
     if len(others) != 1:
         return _slow
-    inner = converter(others[0])
     if len(others) == len(args):
-        return inner
+        return converter(others[0])
+    if others[0] in (str, bool, int):  # the common ``str | None``: one call, not two
+        kind = others[0]
+        return lambda v: v if v is None or type(v) is kind else _slow(v)
+    inner = converter(others[0])
     return lambda v: None if v is None else inner(v)
 
 
@@ -193,7 +200,9 @@ def _model(cls: type[Model]) -> Convert:
         unknown: dict[str, Any] | None = None
         for name, item in value.items():
             field_convert = converters.get(name)
-            if field_convert is not None:
+            if field_convert is _identity:
+                values[name] = item
+            elif field_convert is not None:
                 values[name] = field_convert(item)
             elif unknown is None:
                 unknown = {name: item}
