@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 Check = Callable[[str, Any], "str | None"]
@@ -75,8 +76,10 @@ def _type_ok(expected: str, value: Any) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
 def parse_date_time(text: str) -> datetime | None:
-    """Parse an ISO 8601 date-time (offset optional, naive means UTC); None when invalid."""
+    """Parse an ISO 8601 date-time (offset optional, naive means UTC); None when invalid.
+    (Kept per text: a playbook repeats its dates, and datetimes are immutable.)"""
     if not _DATE_TIME.match(text):
         return None
     try:
@@ -122,9 +125,11 @@ def _scalar_checks(spec: dict[str, Any]) -> list[Check]:
     if "enum" in spec:
         allowed = list(spec["enum"])
         shown = ", ".join(str(a) for a in allowed)
+        # A text equals (in JSON) exactly the allowed values that are texts: looked up in a set.
+        texts = frozenset(a for a in allowed if type(a) is str)
         checks.append(
             lambda p, v: None
-            if any(_enum_equal(v, a) for a in allowed)
+            if (v in texts if type(v) is str else any(_enum_equal(v, a) for a in allowed))
             else f"{p}: does not have a value in the enumeration [{shown}]"
         )
     if spec.get("format") == "date-time":
@@ -158,6 +163,12 @@ def _date_time_check(floor_text: str | None) -> Check:
     return check
 
 
+#: The Python type whose values always have a JSON type (``type(value) is``: no subclass).
+_EXACT_TYPES: dict[str, type] = {
+    "string": str, "integer": int, "boolean": bool, "array": list, "object": dict,
+}
+
+
 @dataclass(slots=True)
 class ValueChecker:
     """The compiled checks of one parameter (or of an array's items)."""
@@ -166,9 +177,13 @@ class ValueChecker:
     checks: list[Check]
     items: ValueChecker | None = None
     max_items: int | None = None
+    exact: type | None = field(default=None, init=False)  # see _EXACT_TYPES
+
+    def __post_init__(self) -> None:
+        self.exact = _EXACT_TYPES.get(self.expected)
 
     def check(self, path: str, value: Any, out: list[str]) -> None:
-        if not _type_ok(self.expected, value):
+        if type(value) is not self.exact and not _type_ok(self.expected, value):
             found = json_type_name(value)
             out.append(f"{path}: {found} found, {_expected_word(self.expected, found)} expected")
             return
@@ -202,6 +217,10 @@ class ObjectChecker:
     properties: dict[str, ValueChecker]
     required: tuple[str, ...]
     additional: bool
+    paths: dict[str, str] = field(default_factory=dict, init=False)  # name → "$.name"
+
+    def __post_init__(self) -> None:
+        self.paths = {name: f"$.{name}" for name in self.properties}
 
     def check(self, values: dict[str, Any], *, required: bool = True) -> list[str]:
         """Check a whole object of already-resolved values.
@@ -229,7 +248,7 @@ class ObjectChecker:
                         "additional properties"
                     )
                 continue
-            checker.check(f"$.{name}", value, out)
+            checker.check(self.paths[name], value, out)
         return out
 
     def check_one(self, name: str, value: Any) -> list[str]:

@@ -24,6 +24,7 @@ from runtime.dataflow.shape import ITEM, Segments, Shape, normalise
 from runtime.model.document import PlaybookDocument
 from runtime.model.states import END, AnyState, UnknownState
 from runtime.paths import PathSyntaxError, classify_value, compile_path
+from runtime.validate.outline import Outline, is_body_edge
 
 MAX_PASSES = 12
 ERROR_SAMPLE = {"code": "", "message": "", "error_type": "", "error": "", "cause": ""}
@@ -117,38 +118,51 @@ class Inference:
         return self.selected.get(name)
 
 
+_UNSEEN = -1  # a configuration number not computed yet (see _Flow.transfer)
+
+
 class _Flow:
+    """One inference. States are known by their number in the :class:`Outline` (their
+    position in the definition); the per-state tables are lists indexed by it."""
+
     def __init__(self, doc: PlaybookDocument, catalog: Catalog, payload: Shape,
-                 mocks: dict[str, Shape]) -> None:
-        self.states: dict[str, AnyState] = dict(doc.definition)  # type: ignore[arg-type]
+                 mocks: dict[str, Shape], outline: Outline | None = None) -> None:
+        outline = outline if outline is not None else Outline(doc.definition)
+        self.names = outline.names
+        self.states = outline.states
+        self.index = outline.index
+        self.edges = outline.edges
+        self.outline = outline
         self.catalog = catalog
         self.payload = payload
         self.mocks = mocks
-        self.start = doc.start_state()
-        self.body_ends: dict[str, Shape | None] = {}
-        self.edges: dict[str, list[tuple[str, str]]] = {}
+        start = doc.start_state()
+        self.start = None if start is None else outline.index[start]
+        self.body_ends: dict[int, Shape | None] = {}  # body root → the join of its ends
         self.members = {root: self._body(root) for root in self._roots()}
-        self.containers = {n for n, s in self.states.items() if s.type in ("parallel", "batch")}
+        self.containers = bytearray(s.type in ("parallel", "batch") for s in self.states)
         self.interned: dict[tuple[Any, ...], Shape] = {}
-        self.transfers: dict[tuple[Any, ...], list[tuple[int, Shape]]] = {}
+        self.transfers: dict[tuple[int, ...], list[Shape]] = {}
         self.joins: dict[tuple[int, ...], Shape] = {}
-        self.configs: dict[str, tuple[Any, ...] | None] = {}
+        self.configs: dict[tuple[Any, ...], int] = {}  # configuration → its number
+        # per state: its configuration's number (None: not kept; _UNSEEN: not computed yet)
+        self.config_of: list[int | None] = [_UNSEEN] * len(self.names)
 
-    def _roots(self) -> set[str]:
-        roots: set[str] = set()
-        for name in self.states:
-            for edge, target in self.targets(name):
-                if (edge == "root" or edge.startswith("paths[")) and target in self.states:
-                    roots.add(target)
-        return roots
+    def _roots(self) -> list[int]:
+        """Every state that is the root of a body, by number."""
+        seen = bytearray(len(self.names))
+        for roots in self.outline.roots:
+            for root in roots:
+                seen[root] = 1
+        return [i for i, flag in enumerate(seen) if flag]
 
-    def _body(self, root: str) -> set[str]:
+    def _body(self, root: int) -> set[int]:
+        """The states of the body starting at ``root`` (its control flow, no inner body)."""
         seen = {root}
         todo = [root]
+        flow = self.outline.flow
         while todo:
-            for edge, target in self.targets(todo.pop()):
-                if edge == "root" or edge.startswith("paths[") or target not in self.states:
-                    continue
+            for target in flow[todo.pop()]:
                 if target not in seen:
                     seen.add(target)
                     todo.append(target)
@@ -165,10 +179,10 @@ class _Flow:
         elif kind == "parallel":
             result = Shape("object")
             for path in getattr(state, "paths", []):
-                end = self.body_ends.get(path.root)
+                end = self._body_end(path.root)
                 result = result.place((path.name,), end if end is not None else Shape.unknown())
         elif kind == "batch":
-            end = self.body_ends.get(getattr(state, "root", None) or "")
+            end = self._body_end(getattr(state, "root", None))
             result = Shape("array").place((ITEM,), end if end is not None else Shape.unknown())
             result.nodes[(ITEM,)] = result.nodes[(ITEM,)]._replace(definite=False)
         else:
@@ -176,12 +190,18 @@ class _Flow:
         selector = getattr(state, "result_selector", None)
         return result if selector is None else _template(selector, result)
 
+    def _body_end(self, root: str | None) -> Shape | None:
+        """What the body starting at state ``root`` ends with (None: not known yet)."""
+        number = self.index.get(root) if isinstance(root, str) else None
+        return None if number is None else self.body_ends.get(number)
+
     def intern(self, shape: Shape) -> Shape:
         """The one shape object kept for shapes equal to ``shape`` (see :meth:`transfer`)."""
         return self.interned.setdefault(shape.fingerprint(), shape)
 
-    def transfer(self, name: str, data: Shape) -> list[tuple[str, str, Shape]]:
-        """``(edge, target, shape)`` for every edge out of ``name`` given its raw input.
+    def transfer(self, i: int, data: Shape) -> list[Shape]:
+        """The shape sent along each edge out of state ``i`` given its raw input, in the
+        order of its edges (none out of a Success or a Failure).
 
         States configured alike (same type, paths, selectors, result, action and edge fields)
         given the same input make the same shapes, so their results are kept per
@@ -190,55 +210,48 @@ class _Flow:
         A container's results also depend on the shapes its bodies end with, which are part of
         its key; mocked states are not kept.
         """
-        key = self._transfer_key(name, data)
-        if key is not None:
-            edges = self.targets(name)
-            shapes = self.transfers.get(key)
-            if shapes is None:  # kept as (index into the state's edges, shape)
-                index = {pair: j for j, pair in enumerate(edges)}
-                shapes = self.transfers[key] = [
-                    (index[(edge, target)], self.intern(shape))
-                    for edge, target, shape in self._transfer(name, data)]
-            return [(*edges[j], shape) for j, shape in shapes]
-        return [(edge, target, self.intern(shape))
-                for edge, target, shape in self._transfer(name, data)]
-
-    def _transfer_key(self, name: str, data: Shape) -> tuple[Any, ...] | None:
-        config = self.configs.get(name, self)
-        if config is self:
-            config = self.configs[name] = self._config(name)
+        config = self.config_of[i]
+        if config == _UNSEEN:
+            config = self.config_of[i] = self._config_number(i)
+        intern = self.intern
         if config is None:
-            return None
-        if name in self.containers:  # and the shapes its bodies end with (interned)
+            return [intern(shape) for shape in self._transfer(i, data)]
+        key: tuple[int, ...] = (config, id(data))
+        if self.containers[i]:  # and the shapes its bodies end with (interned)
             ends = self.body_ends
-            roots = tuple(target for edge, target in self.targets(name)
-                          if edge == "root" or edge.startswith("paths["))
-            return (config, id(data), tuple(id(ends.get(root)) for root in roots))
-        return (config, id(data))
+            key = (*key, *[id(ends.get(root)) for root in self._root_numbers(i)])
+        shapes = self.transfers.get(key)
+        if shapes is None:
+            shapes = self.transfers[key] = [intern(shape) for shape in self._transfer(i, data)]
+        return shapes
 
-    def _joined_end(self, flows: dict[tuple[str, str], Shape]) -> Shape | None:
+    def _root_numbers(self, i: int) -> list[int]:
+        """The body roots of container ``i``, by number (-1: no such state)."""
+        index = self.index
+        return [index.get(target, -1) for edge, target in self.edges[i] if is_body_edge(edge)]
+
+    def _joined_end(self, flows: dict[tuple[int, str], Shape]) -> Shape | None:
         joined = join_all(list(flows.values()))
         return None if joined is None else self.intern(joined)
 
-    def _config(self, name: str) -> tuple[Any, ...] | None:
-        """What the transfer of ``name`` depends on besides its input and, for a container,
-        its bodies' ends (None: not kept)."""
-        state = self.states[name]
-        if name in self.mocks or isinstance(state, UnknownState):
+    def _config(self, i: int) -> tuple[Any, ...] | None:
+        """What the transfer of state ``i`` depends on besides its input and, for a
+        container, its bodies' ends (None: not kept)."""
+        state = self.states[i]
+        if self.names[i] in self.mocks or isinstance(state, UnknownState):
             return None
         fields = state.__dict__
-        config = tuple(value if value is None or type(value) is str else repr(value)
-                       for value in map(fields.get, _TRANSFER_FIELDS))
-        edges = tuple(edge for edge, _target in self.targets(name))
-        names = tuple(path.name for path in fields.get("paths") or ())
+        config = tuple([value if value is None or type(value) is str else repr(value)
+                        for value in map(fields.get, _TRANSFER_FIELDS)])
+        edges = tuple([edge for edge, _target in self.edges[i]])
+        names = tuple([path.name for path in fields.get("paths") or ()])
         return (state.type, config, edges, names, "result" in state.model_fields_set)
 
-    def targets(self, name: str) -> list[tuple[str, str]]:
-        """The edges of a state (read once)."""
-        edges = self.edges.get(name)
-        if edges is None:
-            edges = self.edges[name] = list(self.states[name].targets())
-        return edges
+    def _config_number(self, i: int) -> int | None:
+        """:meth:`_config` of state ``i`` as a number (equal configurations, equal numbers),
+        so that the keys of :attr:`transfers` hash quickly."""
+        config = self._config(i)
+        return None if config is None else self.configs.setdefault(config, len(self.configs))
 
     def join(self, flows: list[Shape]) -> Shape | None:
         """:func:`join_all` of interned shapes, interned, kept per tuple of inputs."""
@@ -252,10 +265,12 @@ class _Flow:
             joined = self.joins[key] = self.intern(result)
         return joined
 
-    def _transfer(self, name: str, data: Shape) -> list[tuple[str, str, Shape]]:
-        state = self.states[name]
+    def _transfer(self, i: int, data: Shape) -> list[Shape]:
+        """:meth:`transfer`, computed."""
+        state = self.states[i]
+        edges = self.edges[i]
         if isinstance(state, UnknownState):  # kept for repair: nothing is known past it
-            return [(edge, target, Shape.unknown()) for edge, target in state.targets()]
+            return [Shape.unknown() for _edge in edges]
         sel = _select(data, state.input_path)
         kind = state.type
         if kind in ("success", "failure"):
@@ -265,21 +280,21 @@ class _Flow:
         elif kind in ("wait", "branch"):
             placed = sel
         else:
-            result = self.result_of(name, state, sel)
+            result = self.result_of(self.names[i], state, sel)
             segs = segments_of(getattr(state, "result_path", None))
             placed = data if segs is None else data.place(segs, result)
         out = _select(placed, state.output_path)
-        edges: list[tuple[str, str, Shape]] = []
-        for edge, target in self.targets(name):
+        shapes: list[Shape] = []
+        for edge, _target in edges:
             if edge.startswith("on_error"):
-                edges.append((edge, target, self._error(state, data)))
+                shapes.append(self._error(state, data))
             elif edge.startswith("paths["):
-                edges.append((edge, target, sel))
+                shapes.append(sel)
             elif edge == "root":
-                edges.append((edge, target, self._body_input(state, sel)))
+                shapes.append(self._body_input(state, sel))
             else:
-                edges.append((edge, target, out))
-        return edges
+                shapes.append(out)
+        return shapes
 
     @staticmethod
     def _pass(state: Any, sel: Shape) -> Shape:
@@ -316,86 +331,115 @@ class _Flow:
 
     # -- the fixpoint ------------------------------------------------------------------------
     def run(self) -> Inference:
-        inputs: dict[str, Shape] = {}
         if self.start is None:
             return Inference()
         order = self._order()
-        contrib: dict[str, dict[tuple[str, str], Shape]] = {
-            self.start: {("", "trigger"): self.intern(self.payload)}}
-        ends: dict[str, dict[tuple[str, str], Shape]] = {}
-        memo: dict[str, list[tuple[str, str, Shape]]] = {}
-        dirty = set(order)  # states whose incoming flows changed since their last join
+        count = len(self.names)
+        # Per state, what each edge feeds: (flow key, target state or -1, the roots of the
+        # bodies the state belongs to when the edge leads to End).
+        bodies_of: list[list[int]] = [[] for _ in range(count)]
+        for root, members in self.members.items():
+            for member in members:
+                bodies_of[member].append(root)
+        index = self.index
+        no_roots: list[int] = []
+        links = [[((i, edge), index.get(target, -1),
+                   bodies_of[i] if target == END and target not in index else no_roots)
+                  for edge, target in out]
+                 for i, out in enumerate(self.edges)]
+        contrib: list[dict[tuple[int, str], Shape] | None] = [None] * count
+        contrib[self.start] = {(-1, "trigger"): self.intern(self.payload)}
+        inputs: list[Shape | None] = [None] * count
+        reached: list[int] = []  # the states with an input, in the order they got it
+        ends: dict[int, dict[tuple[int, str], Shape]] = {}
+        memo: list[list[Shape] | None] = [None] * count
+        dirty = bytearray(b"\x01" * count)  # incoming flows changed since the last join
+        dirty_count = count
         # Every shape here is interned, so equal shapes are the same object (``is`` compares).
-        states, containers, join, transfer = self.states, self.containers, self.join, self.transfer
-        no_flows: dict[tuple[str, str], Shape] = {}
+        containers, join, transfer = self.containers, self.join, self.transfer
         for _ in range(MAX_PASSES):
-            for name in order:
-                if name in dirty:
-                    dirty.discard(name)
-                    data = join(list(contrib.get(name, no_flows).values()))
-                else:
-                    data = inputs.get(name)
+            for i in order:
+                data = inputs[i]
+                if dirty[i]:
+                    dirty[i] = 0
+                    dirty_count -= 1
+                    flows = contrib[i]
+                    data = join(list(flows.values())) if flows else None
                 if data is None:
                     continue
-                outs = memo.get(name)
-                if outs is None or name in containers or inputs.get(name) is not data:
-                    outs = memo[name] = transfer(name, data)
-                inputs[name] = data
-                for edge, target, shape in outs:
-                    if target in states:
-                        slot = contrib.get(target)
+                if memo[i] is not None and inputs[i] is data and not containers[i]:
+                    continue  # the same flows out as last time: sent already
+                shapes = memo[i] = transfer(i, data)
+                if inputs[i] is None:
+                    reached.append(i)
+                inputs[i] = data
+                # (no shapes out of a Success or a Failure, whatever edges it keeps)
+                for (key, target, roots), shape in zip(links[i], shapes, strict=False):
+                    if target >= 0:
+                        slot = contrib[target]
                         if slot is None:
                             slot = contrib[target] = {}
-                        if slot.get((name, edge)) is not shape:
-                            slot[(name, edge)] = shape
-                            dirty.add(target)
-                    elif target == END:  # a body's end: its container sees it after the pass
-                        for root, members in self.members.items():
-                            if name in members:
-                                ends.setdefault(root, {})[(name, edge)] = shape
+                        if slot.get(key) is not shape:
+                            slot[key] = shape
+                            if not dirty[target]:
+                                dirty[target] = 1
+                                dirty_count += 1
+                    else:  # a body's end: its container sees it after the pass
+                        for root in roots:
+                            ends.setdefault(root, {})[key] = shape
             new_ends = {root: self._joined_end(ends.get(root, {})) for root in self.members}
             ends_changed = new_ends != self.body_ends
             self.body_ends = new_ends
             # A flow that changed reached a state later in the order, which took it in this
             # pass; one reaching a state already passed (a loop) left it dirty. Nothing dirty
             # and the same body ends: the fixpoint.
-            if not dirty and not ends_changed:
+            if not dirty_count and not ends_changed:
                 break
         selections: dict[tuple[int, Any], Shape] = {}
+        by_name: dict[str, Shape] = {}
         selected: dict[str, Shape] = {}
-        for name, shape in inputs.items():
-            path = self.states[name].input_path
-            key = (id(shape), path)
-            chosen = selections.get(key)
+        names, states = self.names, self.states
+        for i in reached:
+            raw = inputs[i]
+            assert raw is not None
+            path = states[i].input_path
+            chosen = selections.get((id(raw), path))
             if chosen is None:
-                chosen = selections[key] = _select(shape, path)
-            selected[name] = chosen
-        return Inference(inputs, selected)
+                chosen = selections[(id(raw), path)] = _select(raw, path)
+            by_name[names[i]] = raw
+            selected[names[i]] = chosen
+        return Inference(by_name, selected)
 
-    def _order(self) -> list[str]:
+    def _order(self) -> list[int]:
         """Reverse post-order from the start (then any other state), so most flows are
         computed before the states they reach."""
-        seen: set[str] = set()
-        post: list[str] = []
-        starts = [self.start] + [n for n in self.states if n != self.start]
-        for first in starts:
-            if first is None or first in seen:
+        succ = self.outline.succ
+        seen = bytearray(len(succ))
+        post: list[int] = []
+        first_ones = [self.start] if self.start is not None else []
+        for first in [*first_ones, *range(len(succ))]:
+            if seen[first]:
                 continue
-            stack: list[tuple[str, Any]] = [(first, iter(self._succ(first)))]
-            seen.add(first)
-            while stack:
-                node, it = stack[-1]
-                nxt = next(it, None)
-                if nxt is None:
-                    stack.pop()
+            seen[first] = 1
+            path = [first]  # the depth-first path, and the next child to visit of each node
+            cursor = [0]
+            while path:
+                node = path[-1]
+                children = succ[node]
+                at = cursor[-1]
+                while at < len(children) and seen[children[at]]:
+                    at += 1
+                if at < len(children):
+                    child = children[at]
+                    cursor[-1] = at + 1
+                    seen[child] = 1
+                    path.append(child)
+                    cursor.append(0)
+                else:
+                    path.pop()
+                    cursor.pop()
                     post.append(node)
-                elif nxt not in seen:
-                    seen.add(nxt)
-                    stack.append((nxt, iter(self._succ(nxt))))
         return post[::-1]
-
-    def _succ(self, name: str) -> list[str]:
-        return [t for _e, t in self.targets(name) if t in self.states]
 
 
 def profile_inputs(doc: PlaybookDocument, profile: Any = None) -> tuple[Shape, dict[str, Shape]]:
@@ -415,7 +459,7 @@ def profile_inputs(doc: PlaybookDocument, profile: Any = None) -> tuple[Shape, d
 
 
 def infer(doc: PlaybookDocument, catalog: Catalog, profile: Any = None, *,
-          payload: Shape | None = None) -> Inference:
+          payload: Shape | None = None, outline: Outline | None = None) -> Inference:
     """Infer the input shape of every state (see the module docstring).
 
     Args:
@@ -424,6 +468,8 @@ def infer(doc: PlaybookDocument, catalog: Catalog, profile: Any = None, *,
         profile: One run profile to take the payload and mocks from; None: all profiles that
             start at the start state.
         payload: Overrides the payload shape (e.g. :meth:`Shape.unknown` with no profile).
+        outline: The definition's :class:`~runtime.validate.outline.Outline` (its states
+            numbered, with their edges) when the caller has it already.
     """
     sample, mocks = profile_inputs(doc, profile)
-    return _Flow(doc, catalog, payload or sample, mocks).run()
+    return _Flow(doc, catalog, payload or sample, mocks, outline).run()

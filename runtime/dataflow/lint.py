@@ -21,6 +21,7 @@ from runtime.dataflow.shape import Shape, path_text
 from runtime.expressions import ExpressionError, compile_condition
 from runtime.model.document import PlaybookDocument
 from runtime.paths import classify_value
+from runtime.validate.outline import Outline
 from runtime.validate.problems import RULES, Problem, problem
 
 RULES.update(DATAFLOW_RULES)
@@ -86,10 +87,11 @@ def _message(name: str, field: str, path: str, status: str, shape: Shape,
     return text
 
 
-def check_dataflow(doc: PlaybookDocument, catalog: Catalog,
-                   inference: Inference | None = None) -> list[Problem]:
-    """The data-flow warnings of a document (see the module docstring)."""
-    result = inference or infer(doc, catalog)
+def check_dataflow(doc: PlaybookDocument, catalog: Catalog, inference: Inference | None = None,
+                   *, outline: Outline | None = None) -> list[Problem]:
+    """The data-flow warnings of a document (see the module docstring); ``outline``: the
+    definition's :class:`~runtime.validate.outline.Outline` when the caller has it."""
+    result = inference or infer(doc, catalog, outline=outline)
     out: list[Problem] = []
     scores: dict[tuple[str, str], float] = {}
     for name, state in doc.definition.items():

@@ -16,23 +16,26 @@ from runtime.gcpause import paused_gc
 from runtime.model.document import PlaybookDocument
 from runtime.model.states import AnyState, FunctionState
 from runtime.validate.graph import GRAPH_RULES, check_graph, check_wait_runtime
+from runtime.validate.outline import Outline
 from runtime.validate.problems import RULES, Problem, problem
 from runtime.validate.secrets import definition_secrets, document_secrets
-from runtime.validate.states import check_parameters, check_state
+from runtime.validate.states import check_parameters, state_problems
 
 RULES.update(GRAPH_RULES)
 RULES.update(DATAFLOW_RULES)
 
 
 def validate_definition(
-    definition: Mapping[str, AnyState], catalog: Catalog | None = None
+    definition: Mapping[str, AnyState], catalog: Catalog | None = None,
+    outline: Outline | None = None,
 ) -> list[Problem]:
-    """All problems of a definition (per-state and graph rules), errors first."""
+    """All problems of a definition (per-state and graph rules), errors first; ``outline``:
+    the definition's :class:`~runtime.validate.outline.Outline`, when the caller has it."""
     catalog = catalog or load_catalog()
     problems: list[Problem] = []
     for name, state in definition.items():
-        problems.extend(check_state(name, state, catalog))
-    problems.extend(check_graph(definition))
+        problems.extend(state_problems(name, state, catalog))
+    problems.extend(check_graph(definition, outline))
     problems.extend(definition_secrets(definition))
     problems.sort(key=lambda p: p.severity != "error")
     return problems
@@ -66,9 +69,10 @@ def validate_document(doc: PlaybookDocument, catalog: Catalog | None = None) -> 
 
     catalog = catalog or load_catalog()
     with paused_gc():
-        problems = validate_definition(doc.definition, catalog)
+        outline = Outline(doc.definition)  # the edges, read once for graph and data flow
+        problems = validate_definition(doc.definition, catalog, outline)
         problems.extend(_document_rules(doc))
-        problems.extend(check_dataflow(doc, catalog))
+        problems.extend(check_dataflow(doc, catalog, outline=outline))
     problems.sort(key=lambda p: p.severity != "error")
     return problems
 

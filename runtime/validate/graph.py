@@ -1,19 +1,20 @@
 """Graph rules on the whole definition: start, targets, reachability, bodies, cycles, limits.
 
 Edges are the states' fields (``next``, conditions, default, path roots, batch root, on_error
-fallbacks). Reachability is a plain breadth-first walk over an adjacency dict; cycles are the
-strongly connected components (an iterative Tarjan over the same adjacency; building a networkx
-graph per validation cost more than the rules themselves). :func:`graph_view` gives tools the
-networkx view.
+fallbacks), read once per validation (:func:`edges_of`, shared with the data-flow rules). The
+walks number the states in definition order and run over lists of numbers: reachability is a
+plain depth-first walk, cycles are the strongly connected components (an iterative Tarjan over
+the same lists; building a networkx graph per validation cost more than the rules themselves).
+:func:`graph_view` gives tools the networkx view.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, Mapping, Set
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, cast
 
 from runtime.model.states import END, AnyState, BatchState, BranchState, ParallelState
+from runtime.validate.outline import Edges, Outline
 from runtime.validate.problems import Problem, Severity, problem
 
 if TYPE_CHECKING:
@@ -31,11 +32,8 @@ GRAPH_RULES: dict[str, tuple[Severity, str]] = {
 }
 
 
-Edges = dict[str, list[tuple[str, str]]]
-
-
 def edges_of(definition: Mapping[str, AnyState]) -> Edges:
-    """State → its ``(field path, target)`` edges, computed once per validation."""
+    """State → its ``(field path, target)`` edges."""
     return {name: list(state.targets()) for name, state in definition.items()}
 
 
@@ -45,24 +43,42 @@ def adjacency(definition: Mapping[str, AnyState], edges: Edges | None = None) ->
     return {name: [t for _, t in out if t in definition] for name, out in edges.items()}
 
 
-def _reach(
-    adj: Mapping[str, list[str]], roots: list[str], stop: Set[str] = frozenset(),
-    owner: str | None = None,
-) -> set[str]:
-    """States reachable from ``roots``; ``stop`` states and ``owner`` are reached, not passed."""
-    seen = set(roots)
-    queue = deque(r for r in roots if r not in stop and r != owner)
-    while queue:
-        for target in adj.get(queue.popleft(), ()):
+def body_reach(outline: Outline, root: int, main: bytearray, owner: int) -> set[int]:
+    """States reachable from a body's ``root``; main-flow states and the ``owner`` are
+    reached, not passed."""
+    seen = {root}
+    todo = [root] if not main[root] and root != owner else []
+    succ = outline.succ
+    while todo:
+        for target in succ[todo.pop()]:
             if target not in seen:
                 seen.add(target)
-                if target not in stop and target != owner:
-                    queue.append(target)
+                if not main[target] and target != owner:
+                    todo.append(target)
     return seen
 
 
-def check_graph(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
-    """Every whole-graph problem of a definition."""
+_CONTAINER_KINDS: dict[type, str] = {}
+
+
+def _container_kind(state: AnyState) -> str:
+    """``"branch"``, ``"parallel"``, ``"batch"`` or ``""``: the isinstance tests of the
+    rules below, answered once per class."""
+    cls = type(state)
+    kind = _CONTAINER_KINDS.get(cls)
+    if kind is None:
+        kind = _CONTAINER_KINDS[cls] = (
+            "branch" if issubclass(cls, BranchState) else "parallel"
+            if issubclass(cls, ParallelState) else "batch" if issubclass(cls, BatchState)
+            else "")
+    return kind
+
+
+def check_graph(
+    definition: Mapping[str, AnyState], outline: Outline | None = None
+) -> Iterator[Problem]:
+    """Every whole-graph problem of a definition (``outline``: its :class:`Outline`, when
+    the caller has it already)."""
     count = len(definition)
     if not 1 <= count <= MAX_STATES:
         yield problem("limit.states", None, "",
@@ -74,18 +90,17 @@ def check_graph(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
     for extra in starts[1:]:
         yield problem("start.multiple", extra, "start",
                       f"{len(starts)} states are marked start ({', '.join(starts[:5])})")
-    edges = edges_of(definition)
-    yield from _check_targets(definition, edges)
-    adj = adjacency(definition, edges)
-    reached: set[str] | None = None
+    outline = outline if outline is not None else Outline(definition)
+    yield from _check_targets(definition, outline)
+    reached: bytearray | None = None
     if starts:
-        reached = _reach(adj, [starts[0]])
-        for name in definition:
-            if name not in reached:
+        reached = outline.reach([outline.index[starts[0]]])
+        for name, flag in zip(outline.names, reached, strict=True):
+            if not flag:
                 yield problem("state.unreachable", name, "",
                               "no path from the start reaches this state")
-        yield from _check_bodies(definition, edges, adj, starts[0])
-    yield from _check_endless(definition, edges, adj, starts[0] if starts else None, reached)
+        yield from _check_bodies(outline, starts[0])
+    yield from _check_endless(outline, starts[0] if starts else None, reached)
 
 
 def _check_names(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
@@ -96,62 +111,62 @@ def _check_names(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
                           "not 'End'")
 
 
-def _check_targets(definition: Mapping[str, AnyState], edges: Edges) -> Iterator[Problem]:
-    for name, state in definition.items():
-        for path, target in edges[name]:
+def _check_targets(definition: Mapping[str, AnyState], outline: Outline) -> Iterator[Problem]:
+    for name, state, out in zip(outline.names, outline.states, outline.edges, strict=True):
+        for path, target in out:
             if target != END and target not in definition:
                 yield problem("target.missing", name, path,
                               f"{path} names {target!r}, which is not a state")
-        yield from _check_shape(name, state)
+        if state.type in ("success", "failure") or _container_kind(state):
+            yield from _check_shape(name, state, out)
 
 
-def _check_shape(name: str, state: AnyState) -> Iterator[Problem]:
+def _check_shape(name: str, state: AnyState, out: list[tuple[str, str]]) -> Iterator[Problem]:
     if state.type in ("success", "failure") and state.model_extra and (
         "next" in state.model_extra
     ):
         yield problem("terminal.next", name, "next",
                       f"a {state.type} state ends the execution; remove its next")
-    if isinstance(state, BranchState):
-        if not state.conditions and state.default is None:
+    kind = _container_kind(state)
+    if kind == "branch":
+        branch = cast(BranchState, state)
+        if not branch.conditions and branch.default is None:
             yield problem("flow.dead-end", name, "", "the branch has no conditions and no default")
-        if state.default is None:
+        if branch.default is None:
             yield problem("branch.no-default", name, "default", "the branch has no default target")
-        for path, target in state.targets():
+        for path, target in out:
             if target == END:
                 yield problem("branch.to-end", name, path,
                               "a branch may not lead to End; add a Success or Failure state")
-    elif isinstance(state, ParallelState) and not state.paths:
+    elif kind == "parallel" and not cast(ParallelState, state).paths:
         yield problem("flow.dead-end", name, "paths", "the parallel state has no paths")
-    elif isinstance(state, BatchState) and not state.root:
+    elif kind == "batch" and not cast(BatchState, state).root:
         yield problem("flow.dead-end", name, "root", "the batch has no body (root state)")
 
 
-def _main_flow(definition: Mapping[str, AnyState], edges: Edges, start: str) -> set[str]:
-    """States reachable from the start without entering parallel or batch bodies."""
-    adj = {
-        name: [t for p, t in out if t in definition and not p.startswith("paths[") and p != "root"]
-        for name, out in edges.items()
-    }
-    return _reach(adj, [start])
-
-
-def _check_bodies(
-    definition: Mapping[str, AnyState], edges: Edges, adj: Mapping[str, list[str]], start: str
-) -> Iterator[Problem]:
-    main: set[str] | None = None
-    for name, state in definition.items():
-        roots: list[tuple[str, str]] = []
-        if isinstance(state, ParallelState):
-            roots = [(f"paths[{i}].root", p.root) for i, p in enumerate(state.paths)]
-        elif isinstance(state, BatchState) and state.root:
-            roots = [("root", state.root)]
+def _check_bodies(outline: Outline, start: str) -> Iterator[Problem]:
+    """A parallel path or a batch body leads back into the main flow (the states reachable
+    from the start without entering a body) or to its own container."""
+    main: bytearray | None = None
+    index, names = outline.index, outline.names
+    for owner, (name, state) in enumerate(zip(names, outline.states, strict=True)):
+        kind = _container_kind(state)
+        roots: list[tuple[str, str]]
+        if kind == "parallel":
+            roots = [(f"paths[{i}].root", p.root)
+                     for i, p in enumerate(cast(ParallelState, state).paths)]
+        elif kind == "batch" and (root := cast(BatchState, state).root):
+            roots = [("root", root)]
+        else:
+            continue
         for path, root in roots:
-            if root not in definition:
+            first = index.get(root)
+            if first is None:
                 continue
             if main is None:
-                main = _main_flow(definition, edges, start)
-            body = _reach(adj, [root], stop=main, owner=name)
-            escaped = sorted((body & main) | ({name} & body))
+                main = outline.reach([index[start]], flow_only=True)
+            body = body_reach(outline, first, main, owner)
+            escaped = sorted(names[i] for i in body if main[i] or i == owner)
             if escaped:
                 yield problem(
                     "body.escape", name, path,
@@ -161,47 +176,68 @@ def _check_bodies(
                 )
 
 
-def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:
-    """Strongly connected components (iterative Tarjan, linear time, no recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
+def _components(succ: list[list[int]], *, cyclic_only: bool) -> Iterator[list[int]]:
+    """Strongly connected components of numbered states, in Tarjan's order (iterative, linear
+    time, no recursion); ``cyclic_only`` leaves out the single states with no edge to
+    themselves."""
+    count = len(succ)
+    index = [-1] * count
+    low = [0] * count
+    on_stack = bytearray(count)
+    stack: list[int] = []
     counter = 0
-    for root in adj:
-        if root in index:
+    for root in range(count):
+        if index[root] >= 0:
             continue
-        work = [(root, iter(adj[root]))]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
+        on_stack[root] = 1
+        path = [root]  # the depth-first path, and the next child to visit of each node on it
+        cursor = [0]
+        while path:
+            node = path[-1]
+            children = succ[node]
+            at = cursor[-1]
+            if at < len(children):
+                cursor[-1] = at + 1
+                child = children[at]
+                if index[child] < 0:
                     index[child] = low[child] = counter
                     counter += 1
                     stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(adj.get(child, ()))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
+                    on_stack[child] = 1
+                    path.append(child)
+                    cursor.append(0)
+                elif on_stack[child] and index[child] < low[node]:
+                    low[node] = index[child]
                 continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
+            path.pop()
+            cursor.pop()
+            if path and low[node] < low[path[-1]]:
+                low[path[-1]] = low[node]
             if low[node] == index[node]:
-                component = []
-                while True:
+                member = stack.pop()
+                on_stack[member] = 0
+                if member == node:  # a single state
+                    if not cyclic_only or node in children:
+                        yield [node]
+                    continue
+                component = [member]
+                while member != node:
                     member = stack.pop()
-                    on_stack.discard(member)
+                    on_stack[member] = 0
                     component.append(member)
-                    if member == node:
-                        break
                 yield component
+
+
+def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:
+    """Strongly connected components of a name adjacency (Tarjan's order, every component)."""
+    names = list(adj)
+    index = {name: i for i, name in enumerate(names)}
+    succ: list[list[int]] = [[index[t] for t in adj[name] if t in index] for name in names]
+    for component in _components(succ, cyclic_only=False):
+        yield [names[i] for i in component]
 
 
 def can_end(definition: Mapping[str, AnyState], edges: Edges) -> set[str]:
@@ -210,66 +246,75 @@ def can_end(definition: Mapping[str, AnyState], edges: Edges) -> set[str]:
     that end a pathway. A container's body ending at End is no way out (the container goes
     on to its ``next``), but a body that can reach a Success or a Failure is: those end the
     whole execution wherever they are."""
-    terminal = {n for n, s in definition.items() if s.type in ("success", "failure")}
-    every: dict[str, list[str]] = {}  # target → sources, body roots included
-    flow: dict[str, list[str]] = {}  # the same without body roots
-    bodies: list[tuple[str, list[str]]] = []
-    ends: set[str] = set(terminal)
-    for name, state in definition.items():
-        roots: list[str] = []
-        flows_out = False
-        for path, target in edges[name]:
-            body = path == "root" or path.startswith("paths[")
-            if body:
-                roots.append(target)
-            elif target == END:
-                flows_out = True
-            if target in definition:
-                every.setdefault(target, []).append(name)
-                if not body:
-                    flow.setdefault(target, []).append(name)
-        if flows_out or (state.type != "branch" and getattr(state, "next", None) is None):
-            ends.add(name)
-        elif roots:
-            bodies.append((name, roots))
+    outline = Outline(definition, edges)
+    flags = _can_end(outline)
+    return {name for name, flag in zip(outline.names, flags, strict=True) if flag}
+
+
+def _can_end(outline: Outline) -> bytearray:
+    """:func:`can_end` as a flag per numbered state."""
+    count = len(outline.names)
+    terminal = bytearray(count)
+    ends = bytearray(count)
+    every: list[list[int]] = [[] for _ in range(count)]  # target → sources, body roots included
+    flow: list[list[int]] = [[] for _ in range(count)]  # the same without body roots
+    bodies: list[int] = []
+    for i, state in enumerate(outline.states):
+        kind = state.type
+        if kind in ("success", "failure"):
+            terminal[i] = ends[i] = 1
+        for j in outline.succ[i]:
+            every[j].append(i)
+        for j in outline.flow[i]:
+            flow[j].append(i)
+        if outline.exits[i] or (kind != "branch" and getattr(state, "next", None) is None):
+            ends[i] = 1
+        elif outline.roots[i]:  # (a root that is no state ends nothing)
+            bodies.append(i)
     ends_execution = _walk_back(every, terminal)
-    ends.update(name for name, roots in bodies if any(r in ends_execution for r in roots))
+    for i in bodies:
+        if any(ends_execution[r] for r in outline.roots[i]):
+            ends[i] = 1
     return _walk_back(flow, ends)
 
 
-def _walk_back(reverse: Mapping[str, list[str]], targets: set[str]) -> set[str]:
+def _walk_back(reverse: list[list[int]], targets: bytearray) -> bytearray:
     """``targets`` and every state with a path to one of them over ``reverse``."""
-    seen = set(targets)
-    queue = deque(targets)
-    while queue:
-        for source in reverse.get(queue.popleft(), ()):
-            if source not in seen:
-                seen.add(source)
-                queue.append(source)
+    seen = bytearray(targets)
+    todo = [i for i, flag in enumerate(targets) if flag]
+    while todo:
+        for source in reverse[todo.pop()]:
+            if not seen[source]:
+                seen[source] = 1
+                todo.append(source)
     return seen
 
 
 def _check_endless(
-    definition: Mapping[str, AnyState], edges: Edges, adj: Mapping[str, list[str]],
-    start: str | None, reached: set[str] | None = None,
+    outline: Outline, start: str | None, reached: bytearray | None = None,
 ) -> Iterator[Problem]:
     """Flows that can never end are errors; loops that can end but have no Wait warn."""
-    self_next = {name for name, out in edges.items() if ("next", name) in out}
+    self_next: set[str] = set()
+    for name, out in zip(outline.names, outline.edges, strict=True):
+        for path, target in out:
+            if target == name and path == "next":
+                self_next.add(name)
+                break
     for name in sorted(self_next):
         yield problem("flow.self-next", name, "next",
                       f"next names {name!r} itself: the state would run forever")
-    ending = can_end(definition, edges)
+    ending = _can_end(outline)
     if reached is None:
-        reached = _reach(adj, [start]) if start is not None else set(definition)
-    for component in strongly_connected(adj):
-        if len(component) == 1 and component[0] not in adj.get(component[0], ()):
-            continue
-        members = sorted(component)
+        reached = (outline.reach([outline.index[start]]) if start is not None
+                   else bytearray(b"\x01" * len(outline.names)))
+    names, states = outline.names, outline.states
+    for component in _components(outline.succ, cyclic_only=True):
+        members = sorted(names[i] for i in component)
         listed = ", ".join(repr(m) for m in members[:4]) + (" ..." if len(members) > 4 else "")
-        if not (set(component) & ending):
-            if not set(component) & reached:
+        if not any(ending[i] for i in component):
+            if not any(reached[i] for i in component):
                 continue
-            waits = any(definition[n].type == "wait" for n in component)
+            waits = any(states[i].type == "wait" for i in component)
             limit = ("the playbook's maximum runtime" if waits
                      else "the 1,000-transition cap")
             yield problem(
@@ -277,8 +322,8 @@ def _check_endless(
                 f"the loop through {listed} has no way out to End, a Success or a Failure: "
                 f"the execution can never end and would run until {limit} stops it",
             )
-        elif component != [members[0]] or members[0] not in self_next:
-            if any(definition[n].type == "wait" for n in component):
+        elif len(component) != 1 or members[0] not in self_next:
+            if any(states[i].type == "wait" for i in component):
                 continue
             yield problem(
                 "cycle.no-wait", members[0], "",
