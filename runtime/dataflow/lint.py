@@ -29,21 +29,46 @@ RULES.update(DATAFLOW_RULES)
 
 def reads_of(state: Any) -> Iterator[tuple[str, str]]:
     """``(field path, $.path)`` for every path a state reads from its selected input."""
-    params = getattr(state, "parameters", None)  # a non-task state may carry any extra value
-    for key, value in (params.items() if isinstance(params, dict) else ()):
-        kind, payload = classify_value(value)
-        if kind == "dynamic":
-            yield f"parameters.{key}", payload
-    conditions = getattr(state, "conditions", None) if state.type == "branch" else None
-    for index, cond in enumerate(conditions or []):
-        try:
-            paths = compile_condition(cond.condition).paths
-        except ExpressionError:
-            continue
-        for path in paths:
-            yield f"conditions[{index}].condition", path
-    if state.type == "batch" and state.collection_path not in (None, "$"):
-        yield "collection_path", state.collection_path
+    for path, where in _reads(state):
+        yield _field(where), path
+
+
+def _field(where: str | int | None) -> str:
+    """The field path of a read (see :func:`_reads`)."""
+    if isinstance(where, str):
+        return f"parameters.{where}"
+    if isinstance(where, int):
+        return f"conditions[{where}].condition"
+    return "collection_path"
+
+
+def _reads(state: Any) -> list[tuple[str, str | int | None]]:
+    """:func:`reads_of` with the place of each read left for :func:`_field` to spell: a
+    parameter's key, a condition's index, or None for the collection path (most reads are
+    fine, and their field paths are never shown)."""
+    reads: list[tuple[str, str | int | None]] = []
+    fields = state.__dict__
+    params = fields.get("parameters")
+    if params is None and "parameters" not in fields:  # a non-task state may carry any extra
+        params = (state.model_extra or {}).get("parameters")  # (getattr, without raising)
+    if isinstance(params, dict):
+        for key, value in params.items():
+            if isinstance(value, str) and value.startswith("$"):
+                kind, payload = classify_value(value)
+                if kind == "dynamic":
+                    reads.append((payload, key))
+    kind = state.type
+    if kind == "branch":
+        for index, cond in enumerate(getattr(state, "conditions", None) or []):
+            try:
+                paths = compile_condition(cond.condition).paths
+            except ExpressionError:
+                continue
+            for path in paths:
+                reads.append((path, index))
+    elif kind == "batch" and state.collection_path not in (None, "$"):
+        reads.append((state.collection_path, None))
+    return reads
 
 
 def suggestions(shape: Shape, path: str, limit: int = 3,
@@ -92,19 +117,24 @@ def check_dataflow(doc: PlaybookDocument, catalog: Catalog, inference: Inference
     """The data-flow warnings of a document (see the module docstring); ``outline``: the
     definition's :class:`~runtime.validate.outline.Outline` when the caller has it."""
     result = inference or infer(doc, catalog, outline=outline)
+    selected = result.selected
     out: list[Problem] = []
     scores: dict[tuple[str, str], float] = {}
+    # (shape, path) → status; None: the path does not parse. Shapes are shared between
+    # states (interned) and a playbook reads the same paths again and again.
+    statuses: dict[tuple[int, str], str | None] = {}
     for name, state in doc.definition.items():
-        shape = result.reads(name)
+        shape = selected.get(name)
         if shape is None:
             continue
-        for field, path in reads_of(state):
-            segs = segments_of(path)
-            if segs is None:
+        for path, where in _reads(state):
+            status = statuses.get((id(shape), path), "")
+            if status == "":
+                segs = segments_of(path)
+                status = statuses[(id(shape), path)] = None if segs is None else shape.status(segs)
+            if status is None or status == "definite":
                 continue
-            status = shape.status(segs)
-            if status == "definite":
-                continue
+            field = _field(where)
             code = "dataflow.unknown-path" if status == "missing" else "dataflow.maybe-missing"
             out.append(problem(code, name, field, _message(name, field, path, status, shape, scores)))
     return out

@@ -127,14 +127,36 @@ def _message(where: str, reason: str) -> str:
             "(from the trigger or a credential store) instead of storing it in the playbook")
 
 
-def state_secrets(name: str, state: AnyState) -> Iterator[Problem]:
+def _any_secret(value: Any, key: object) -> bool:
+    """Whether :func:`_walk` finds anything in ``value`` (without spelling the paths: most
+    playbooks hold no secret-looking literal at all). Loops, not any(): no generator made
+    for every value."""
+    if isinstance(value, dict):
+        for inner, item in value.items():  # noqa: SIM110
+            if _any_secret(item, inner):
+                return True
+        return False
+    if isinstance(value, list):
+        for item in value:  # noqa: SIM110
+            if _any_secret(item, key):
+                return True
+        return False
+    return isinstance(value, str) and why_secret(key, value) is not None
+
+
+def state_secrets(name: str, state: AnyState) -> list[Problem]:
     """Secret-looking literals in one state: parameters, results, unknown keys."""
-    fields = {**state.__dict__, **(state.model_extra or {})}
+    fields = state.__dict__
+    extra = state.model_extra
+    if extra:  # unknown keys, after the fields
+        fields = {**fields, **extra}
+    found: list[Problem] = []
     for field, value in fields.items():
-        if field in _STATE_SKIP or value is None:
+        if value is None or field in _STATE_SKIP or not _any_secret(value, field):
             continue
         for path, reason in _walk(value, field, field):
-            yield problem("secret.literal", name, path, _message(path, reason))
+            found.append(problem("secret.literal", name, path, _message(path, reason)))
+    return found
 
 
 def definition_secrets(definition: Mapping[str, AnyState]) -> list[Problem]:
