@@ -230,7 +230,7 @@ class _Flow:
         index = self.index
         return [index.get(target, -1) for edge, target in self.edges[i] if is_body_edge(edge)]
 
-    def _joined_end(self, flows: dict[tuple[int, str], Shape]) -> Shape | None:
+    def _joined_end(self, flows: dict[int, Shape]) -> Shape | None:
         joined = join_all(list(flows.values()))
         return None if joined is None else self.intern(joined)
 
@@ -335,23 +335,17 @@ class _Flow:
             return Inference()
         order = self._order()
         count = len(self.names)
-        # Per state, what each edge feeds: (flow key, target state or -1, the roots of the
-        # bodies the state belongs to when the edge leads to End).
-        bodies_of: list[list[int]] = [[] for _ in range(count)]
+        bodies_of: dict[int, list[int]] = {}  # a body's state → the roots of its bodies
         for root, members in self.members.items():
             for member in members:
-                bodies_of[member].append(root)
-        index = self.index
-        no_roots: list[int] = []
-        links = [[((i, edge), index.get(target, -1),
-                   bodies_of[i] if target == END and target not in index else no_roots)
-                  for edge, target in out]
-                 for i, out in enumerate(self.edges)]
-        contrib: list[dict[tuple[int, str], Shape] | None] = [None] * count
-        contrib[self.start] = {(-1, "trigger"): self.intern(self.payload)}
+                bodies_of.setdefault(member, []).append(root)
+        index, edges = self.index, self.edges
+        stride = max(map(len, edges), default=0) + 1  # the flow along edge j of state i: i*stride+j
+        contrib: list[dict[int, Shape] | None] = [None] * count  # per state: flow → shape
+        contrib[self.start] = {-1: self.intern(self.payload)}  # the trigger
         inputs: list[Shape | None] = [None] * count
         reached: list[int] = []  # the states with an input, in the order they got it
-        ends: dict[int, dict[tuple[int, str], Shape]] = {}
+        ends: dict[int, dict[int, Shape]] = {}
         memo: list[list[Shape] | None] = [None] * count
         dirty = bytearray(b"\x01" * count)  # incoming flows changed since the last join
         dirty_count = count
@@ -373,8 +367,10 @@ class _Flow:
                 if inputs[i] is None:
                     reached.append(i)
                 inputs[i] = data
+                key = i * stride
                 # (no shapes out of a Success or a Failure, whatever edges it keeps)
-                for (key, target, roots), shape in zip(links[i], shapes, strict=False):
+                for (_edge, name), shape in zip(edges[i], shapes, strict=False):
+                    target = index.get(name, -1)
                     if target >= 0:
                         slot = contrib[target]
                         if slot is None:
@@ -384,9 +380,10 @@ class _Flow:
                             if not dirty[target]:
                                 dirty[target] = 1
                                 dirty_count += 1
-                    else:  # a body's end: its container sees it after the pass
-                        for root in roots:
+                    elif name == END:  # a body's end: its container sees it after the pass
+                        for root in bodies_of.get(i, ()):
                             ends.setdefault(root, {})[key] = shape
+                    key += 1
             new_ends = {root: self._joined_end(ends.get(root, {})) for root in self.members}
             ends_changed = new_ends != self.body_ends
             self.body_ends = new_ends

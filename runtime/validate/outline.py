@@ -32,7 +32,8 @@ class Outline:
         edges: Per state, its ``(field path, target)`` edges (End and missing targets kept).
         succ: Per state, the numbers of its existing targets, in edge order (End and
             missing targets left out, repeats kept).
-        flow: The same without the edges into a body (``succ`` less ``roots``).
+        flow: The same without the edges into a body (``succ`` less ``roots``; the very same
+            list when there is none: neither is to be changed).
         roots: Per state, the numbers of the existing body roots it holds.
         exits: A flag per state: an edge other than a body root names End.
     """
@@ -54,27 +55,21 @@ class Outline:
         no_roots: list[int] = []
         for i, out in enumerate(self.edges):
             succ: list[int] = []
-            flow: list[int] = []
             roots = no_roots
             for path, target in out:
                 body = path == "root" or path.startswith("paths[")  # is_body_edge, inlined
                 if target == END and not body:  # (even when a state is named End)
                     self.exits[i] = 1
                 j = get(target)
-                if j is None:
-                    continue
-                succ.append(j)
-                if body:
-                    roots = [*roots, j]
-                else:
-                    flow.append(j)
+                if j is not None:
+                    succ.append(j)
+                    if body:
+                        roots = [*roots, j]
             self.succ.append(succ)
-            self.flow.append(flow)
             self.roots.append(roots)
-
-    def edges_by_name(self) -> Edges:
-        """:attr:`edges` keyed by state name."""
-        return dict(zip(self.names, self.edges, strict=True))
+            self.flow.append(succ if roots is no_roots else [  # the same list: no body
+                j for path, target in out
+                if (j := get(target)) is not None and not is_body_edge(path)])
 
     def reach(self, roots: list[int], *, flow_only: bool = False) -> bytearray:
         """A flag per state: reachable from ``roots`` (which count as reached), over every
