@@ -112,13 +112,15 @@ def _check_names(definition: Mapping[str, AnyState]) -> Iterator[Problem]:
 
 
 def _check_targets(definition: Mapping[str, AnyState], outline: Outline) -> Iterator[Problem]:
-    for name, state, out in zip(outline.names, outline.states, outline.edges, strict=True):
-        for path, target in out:
-            if target != END and target not in definition:
-                yield problem("target.missing", name, path,
-                              f"{path} names {target!r}, which is not a state")
+    strays = outline.strays
+    for i, (name, state) in enumerate(zip(outline.names, outline.states, strict=True)):
+        if strays[i]:
+            for path, target in outline.edges[i]:
+                if target != END and target not in definition:
+                    yield problem("target.missing", name, path,
+                                  f"{path} names {target!r}, which is not a state")
         if state.type in ("success", "failure") or _container_kind(state):
-            yield from _check_shape(name, state, out)
+            yield from _check_shape(name, state, outline.edges[i])
 
 
 def _check_shape(name: str, state: AnyState, out: list[tuple[str, str]]) -> Iterator[Problem]:
@@ -148,8 +150,11 @@ def _check_bodies(outline: Outline, start: str) -> Iterator[Problem]:
     """A parallel path or a batch body leads back into the main flow (the states reachable
     from the start without entering a body) or to its own container."""
     main: bytearray | None = None
-    index, names = outline.index, outline.names
-    for owner, (name, state) in enumerate(zip(names, outline.states, strict=True)):
+    index, names, states = outline.index, outline.names, outline.states
+    for owner, body_roots in enumerate(outline.roots):
+        if not body_roots:  # no body, or none whose root is a state
+            continue
+        name, state = names[owner], states[owner]
         kind = _container_kind(state)
         roots: list[tuple[str, str]]
         if kind == "parallel":
@@ -176,10 +181,9 @@ def _check_bodies(outline: Outline, start: str) -> Iterator[Problem]:
                 )
 
 
-def _components(succ: list[list[int]], *, cyclic_only: bool) -> Iterator[list[int]]:
+def _components(succ: list[list[int]]) -> Iterator[list[int]]:
     """Strongly connected components of numbered states, in Tarjan's order (iterative, linear
-    time, no recursion); ``cyclic_only`` leaves out the single states with no edge to
-    themselves."""
+    time, no recursion): a component comes after every component it leads to."""
     count = len(succ)
     index = [-1] * count
     low = [0] * count
@@ -219,10 +223,6 @@ def _components(succ: list[list[int]], *, cyclic_only: bool) -> Iterator[list[in
             if low[node] == index[node]:
                 member = stack.pop()
                 on_stack[member] = 0
-                if member == node:  # a single state
-                    if not cyclic_only or node in children:
-                        yield [node]
-                    continue
                 component = [member]
                 while member != node:
                     member = stack.pop()
@@ -236,58 +236,95 @@ def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:
     names = list(adj)
     index = {name: i for i, name in enumerate(names)}
     succ: list[list[int]] = [[index[t] for t in adj[name] if t in index] for name in names]
-    for component in _components(succ, cyclic_only=False):
+    for component in _components(succ):
         yield [names[i] for i in component]
 
 
 def can_end(definition: Mapping[str, AnyState], edges: Edges) -> set[str]:
     """States from which some path reaches an end: End (or a missing ``next``), a Success or
-    a Failure. Walks the control flow and ``on_error`` fallbacks backwards from the states
-    that end a pathway. A container's body ending at End is no way out (the container goes
-    on to its ``next``), but a body that can reach a Success or a Failure is: those end the
-    whole execution wherever they are."""
+    a Failure, over the control flow and ``on_error`` fallbacks. A container's body ending at
+    End is no way out (the container goes on to its ``next``), but a body that can reach a
+    Success or a Failure is: those end the whole execution wherever they are."""
     outline = Outline(definition, edges)
-    flags = _can_end(outline)
+    flags, _loops = _ending_and_loops(outline)
     return {name for name, flag in zip(outline.names, flags, strict=True) if flag}
 
 
-def _can_end(outline: Outline) -> bytearray:
-    """:func:`can_end` as a flag per numbered state."""
+def _ending_and_loops(outline: Outline) -> tuple[bytearray, list[list[int]]]:
+    """:func:`can_end` as a flag per numbered state, and the loops (the components with a
+    cycle, in Tarjan's order).
+
+    Both come from one pass over the strongly connected components: a component comes after
+    every component it leads to, so what its edges leaving it reach is known by then. A
+    component's states all reach a Success or a Failure over any edge, or none does; over
+    the flow edges (no body roots) a loop is walked backwards from the states that end."""
     count = len(outline.names)
-    terminal = bytearray(count)
-    ends = bytearray(count)
-    every: list[list[int]] = [[] for _ in range(count)]  # target → sources, body roots included
-    flow: list[list[int]] = [[] for _ in range(count)]  # the same without body roots
-    bodies: list[int] = []
+    succ, flow, roots = outline.succ, outline.flow, outline.roots
+    terminal = bytearray(count)  # a Success or a Failure
+    ends = bytearray(count)  # ends a pathway: those, End, a missing next
     for i, state in enumerate(outline.states):
         kind = state.type
         if kind in ("success", "failure"):
             terminal[i] = ends[i] = 1
-        for j in outline.succ[i]:
-            every[j].append(i)
-        for j in outline.flow[i]:
-            flow[j].append(i)
-        if outline.exits[i] or (kind != "branch" and getattr(state, "next", None) is None):
+        elif outline.exits[i] or (kind != "branch" and getattr(state, "next", None) is None):
             ends[i] = 1
-        elif outline.roots[i]:  # (a root that is no state ends nothing)
-            bodies.append(i)
-    ends_execution = _walk_back(every, terminal)
-    for i in bodies:
-        if any(ends_execution[r] for r in outline.roots[i]):
-            ends[i] = 1
-    return _walk_back(flow, ends)
+    finishes = bytearray(count)  # reaches a Success or a Failure over any edge
+    ending = bytearray(count)
+    loops: list[list[int]] = []
+    for component in _components(succ):
+        if len(component) > 1:
+            _loop_ending(component, outline, terminal, ends, finishes, ending)
+            loops.append(component)
+            continue
+        node = component[0]  # (its own flags are still 0: a self-loop adds nothing)
+        done = terminal[node]
+        if not done:
+            for target in succ[node]:
+                if finishes[target]:
+                    done = 1
+                    break
+        finishes[node] = done
+        done = ends[node]
+        if not done:
+            for root in roots[node]:  # a body that ends the whole execution
+                if finishes[root]:
+                    done = 1
+                    break
+        if not done:
+            for target in flow[node]:
+                if ending[target]:
+                    done = 1
+                    break
+        ending[node] = done
+        if node in succ[node]:
+            loops.append(component)
+    return ending, loops
 
 
-def _walk_back(reverse: list[list[int]], targets: bytearray) -> bytearray:
-    """``targets`` and every state with a path to one of them over ``reverse``."""
-    seen = bytearray(targets)
-    todo = [i for i, flag in enumerate(targets) if flag]
+def _loop_ending(component: list[int], outline: Outline, terminal: bytearray, ends: bytearray,
+                 finishes: bytearray, ending: bytearray) -> None:
+    """:func:`_ending_and_loops` for a component of several states."""
+    succ, flow, roots = outline.succ, outline.flow, outline.roots
+    done = any(terminal[i] for i in component) or any(
+        finishes[j] for i in component for j in succ[i])
+    for i in component:
+        finishes[i] = done
+    members = set(component)
+    back: dict[int, list[int]] = {}  # flow edges inside the component, reversed
+    todo = []
+    for i in component:
+        if (ends[i] or any(finishes[r] for r in roots[i])
+                or any(ending[j] for j in flow[i] if j not in members)):
+            ending[i] = 1
+            todo.append(i)
+        for j in flow[i]:
+            if j in members:
+                back.setdefault(j, []).append(i)
     while todo:
-        for source in reverse[todo.pop()]:
-            if not seen[source]:
-                seen[source] = 1
+        for source in back.get(todo.pop(), ()):
+            if not ending[source]:
+                ending[source] = 1
                 todo.append(source)
-    return seen
 
 
 def _check_endless(
@@ -303,12 +340,12 @@ def _check_endless(
     for name in sorted(self_next):
         yield problem("flow.self-next", name, "next",
                       f"next names {name!r} itself: the state would run forever")
-    ending = _can_end(outline)
+    ending, loops = _ending_and_loops(outline)
     if reached is None:
         reached = (outline.reach([outline.index[start]]) if start is not None
                    else bytearray(b"\x01" * len(outline.names)))
     names, states = outline.names, outline.states
-    for component in _components(outline.succ, cyclic_only=True):
+    for component in loops:
         members = sorted(names[i] for i in component)
         listed = ", ".join(repr(m) for m in members[:4]) + (" ..." if len(members) > 4 else "")
         if not any(ending[i] for i in component):

@@ -36,9 +36,10 @@ class Outline:
             list when there is none: neither is to be changed).
         roots: Per state, the numbers of the existing body roots it holds.
         exits: A flag per state: an edge other than a body root names End.
+        strays: A flag per state: an edge names neither a state nor End.
     """
 
-    __slots__ = ("edges", "exits", "flow", "index", "names", "roots", "states", "succ")
+    __slots__ = ("edges", "exits", "flow", "index", "names", "roots", "states", "strays", "succ")
 
     def __init__(self, definition: Mapping[str, AnyState], edges: Edges | None = None) -> None:
         self.names: list[str] = list(definition)
@@ -51,6 +52,7 @@ class Outline:
         self.flow: list[list[int]] = []
         self.roots: list[list[int]] = []
         self.exits = bytearray(len(self.names))
+        self.strays = bytearray(len(self.names))
         get = self.index.get
         no_roots: list[int] = []
         for i, out in enumerate(self.edges):
@@ -65,6 +67,8 @@ class Outline:
                     succ.append(j)
                     if body:
                         roots = [*roots, j]
+                elif target != END:
+                    self.strays[i] = 1
             self.succ.append(succ)
             self.roots.append(roots)
             self.flow.append(succ if roots is no_roots else [  # the same list: no body
