@@ -125,7 +125,7 @@ async def shoot(window: Any, out: Path) -> list[Path]:
     await _finished(ui, done_id)
     ui.graph.select("Risk Score")
     _show_around(ui, "Risky?")
-    ui.details.tabs.setCurrentWidget(ui.details.inputs)
+    ui.details.tabs.setCurrentWidget(ui.details.inputs_tab)
     await asyncio.sleep(0.2)
     grab("run-details-inputs.png")
     ui.details.tabs.setCurrentWidget(ui.details.outputs)
