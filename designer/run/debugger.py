@@ -180,17 +180,9 @@ class DebugUI(QObject):
             item = graph.scene.item(paused.state)
             if item is not None:
                 item.set_run_status("pending", PAUSED_CAPTION)
-        details = self.run_ui.details
-        details.execution_id, details.state = paused.execution_id, paused.state
-        details.iteration, details.row, details.selection = paused.iteration, None, None
-        details._fill(name=paused.state, kind=paused.type, status="pending", started=paused.time,
-                      ended=None, level="DEBUG", iteration=paused.iteration,
-                      message=f"Paused before it runs ({paused.reason}). F5 continue, F10 step, "
-                              "F11 step into")
-        details.inputs_tab.set_views({"received": (paused.input, "")})
-        details.outputs.set_note("The state has not run yet.")
-        details.stack.setCurrentIndex(1)
-        details.tabs.setCurrentIndex(0)
+        self.run_ui.details.show_paused(paused.execution_id, paused.state, paused.type,
+                                        paused.time, paused.iteration, paused.reason,
+                                        paused.input)
         self.context.statusMessage.emit(f"Paused before {paused.state} ({paused.reason})")
 
     def _unmark_paused(self) -> None:

@@ -238,6 +238,22 @@ class DetailsPane(QWidget):
                                if runs > 1 else "")
         self._show_tabs(StepSelection(execution_id, row, record, self._doc()))
 
+    def show_paused(self, execution_id: str, state: str, kind: str, started: float,
+                    iteration: int | None, reason: str, received: Any) -> None:
+        """A state the debugger paused before: what it is about to receive, nothing run yet."""
+        self.execution_id, self.state = execution_id, state
+        self.iteration, self.row, self.selection = iteration, None, None
+        self._fill(name=state, kind=kind, status="pending", started=started, ended=None,
+                   level="DEBUG", iteration=iteration,
+                   message=f"Paused before it runs ({reason}). F5 continue, F10 step, "
+                           "F11 step into")
+        self.view_execution.setVisible(False)
+        self.runs_hint.setText("")
+        self.inputs_tab.set_views({"received": (received, "")})
+        self.outputs.set_note("The state has not run yet.")
+        self.stack.setCurrentIndex(1)
+        self.tabs.setCurrentIndex(0)
+
     def refresh(self) -> None:
         """Show the current selection again (new rows arrived, or the execution finished)."""
         if self.execution_id is None or self.state is None:
