@@ -119,6 +119,7 @@ class Inference:
 
 
 _UNSEEN = -1  # a configuration number not computed yet (see _Flow.transfer)
+_UNREAD: Any = object()  # an input path not read yet (see _Flow._config)
 
 
 class _Flow:
@@ -147,6 +148,7 @@ class _Flow:
         self.configs: dict[tuple[Any, ...], int] = {}  # configuration → its number
         # per state: its configuration's number (None: not kept; _UNSEEN: not computed yet)
         self.config_of: list[int | None] = [_UNSEEN] * len(self.names)
+        self.input_paths: list[Any] = [_UNREAD] * len(self.names)  # per state, as read there
 
     def _roots(self) -> list[int]:
         """Every state that is the root of a body, by number."""
@@ -238,14 +240,17 @@ class _Flow:
         """What the transfer of state ``i`` depends on besides its input and, for a
         container, its bodies' ends (None: not kept)."""
         state = self.states[i]
-        if self.names[i] in self.mocks or isinstance(state, UnknownState):
+        if (self.mocks and self.names[i] in self.mocks) or isinstance(state, UnknownState):
             return None
         fields = state.__dict__
+        self.input_paths[i] = fields.get("input_path", _UNREAD)  # for run(), without coming back
         config = tuple([value if value is None or type(value) is str else repr(value)
                         for value in map(fields.get, _TRANSFER_FIELDS)])
         edges = tuple([edge for edge, _target in self.edges[i]])
         names = tuple([path.name for path in fields.get("paths") or ()])
-        return (state.type, config, edges, names, "result" in state.model_fields_set)
+        kind = state.type
+        # (whether a result is set: what a Pass reads, see _pass)
+        return (kind, config, edges, names, kind == "pass" and "result" in state.model_fields_set)
 
     def _config_number(self, i: int) -> int | None:
         """:meth:`_config` of state ``i`` as a number (equal configurations, equal numbers),
@@ -395,11 +400,13 @@ class _Flow:
         selections: dict[tuple[int, Any], Shape] = {}
         by_name: dict[str, Shape] = {}
         selected: dict[str, Shape] = {}
-        names, states = self.names, self.states
+        names, states, input_paths = self.names, self.states, self.input_paths
         for i in reached:
             raw = inputs[i]
             assert raw is not None
-            path = states[i].input_path
+            path = input_paths[i]
+            if path is _UNREAD:
+                path = states[i].input_path
             chosen = selections.get((id(raw), path))
             if chosen is None:
                 chosen = selections[(id(raw), path)] = _select(raw, path)
