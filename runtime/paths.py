@@ -186,6 +186,14 @@ def is_dynamic(value: Any) -> bool:
     )
 
 
+def dynamic_text(value: Any) -> str | None:
+    """The path of a dynamic value, None for anything else (a literal, ``$$text`` included):
+    the dynamic case of :func:`classify_value` in one call, for loops over many values."""
+    if isinstance(value, str) and value[:1] == "$" and value[1:2] in ("", ".", "["):
+        return value
+    return None
+
+
 def classify_value(value: Any) -> tuple[str, Any]:
     """Split a parameter value into ``("dynamic", path_text)`` or ``("literal", value)``.
 

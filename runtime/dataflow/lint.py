@@ -20,7 +20,7 @@ from runtime.dataflow.rules import DATAFLOW_RULES
 from runtime.dataflow.shape import Shape, path_text
 from runtime.expressions import ExpressionError, compile_condition
 from runtime.model.document import PlaybookDocument
-from runtime.paths import classify_value
+from runtime.paths import dynamic_text
 from runtime.validate.outline import Outline
 from runtime.validate.problems import RULES, Problem, problem
 
@@ -53,10 +53,9 @@ def _reads(state: Any) -> list[tuple[str, str | int | None]]:
         params = (state.model_extra or {}).get("parameters")  # (getattr, without raising)
     if isinstance(params, dict):
         for key, value in params.items():
-            if isinstance(value, str) and value.startswith("$"):
-                kind, payload = classify_value(value)
-                if kind == "dynamic":
-                    reads.append((payload, key))
+            path = dynamic_text(value)
+            if path is not None:
+                reads.append((path, key))
     kind = state.type
     if kind == "branch":
         for index, cond in enumerate(getattr(state, "conditions", None) or []):
@@ -98,18 +97,17 @@ def suggestions(shape: Shape, path: str, limit: int = 3,
 
 
 def _message(name: str, field: str, path: str, status: str, shape: Shape,
-             scores: dict[tuple[str, str], float]) -> str:
-    if status == "missing":
-        text = (f"{field} of {name!r} reads {path}, which no upstream state or trigger "
-                "payload provides on any path to it")
-    else:
-        text = f"{field} of {name!r} reads {path}, which is provided on some paths to it only"
+             scores: dict[tuple[str, str], float], hints: dict[tuple[int, str], str]) -> str:
     if status != "missing":
-        return text
-    near = [s for s in suggestions(shape, path, scores=scores) if s != path]
-    if near:
-        text += "; did you mean " + " or ".join(f"`{s}`" for s in near) + "?"
-    return text
+        return f"{field} of {name!r} reads {path}, which is provided on some paths to it only"
+    text = (f"{field} of {name!r} reads {path}, which no upstream state or trigger "
+            "payload provides on any path to it")
+    hint = hints.get((id(shape), path))
+    if hint is None:  # the same path is often read under the same (shared) shape
+        near = [s for s in suggestions(shape, path, scores=scores) if s != path]
+        hint = hints[(id(shape), path)] = (
+            "; did you mean " + " or ".join(f"`{s}`" for s in near) + "?" if near else "")
+    return text + hint
 
 
 def check_dataflow(doc: PlaybookDocument, catalog: Catalog, inference: Inference | None = None,
@@ -120,6 +118,7 @@ def check_dataflow(doc: PlaybookDocument, catalog: Catalog, inference: Inference
     selected = result.selected
     out: list[Problem] = []
     scores: dict[tuple[str, str], float] = {}
+    hints: dict[tuple[int, str], str] = {}  # (shape, path) → the did-you-mean of a message
     # (shape, path) → status; None: the path does not parse. Shapes are shared between
     # states (interned) and a playbook reads the same paths again and again.
     statuses: dict[tuple[int, str], str | None] = {}
@@ -136,7 +135,8 @@ def check_dataflow(doc: PlaybookDocument, catalog: Catalog, inference: Inference
                 continue
             field = _field(where)
             code = "dataflow.unknown-path" if status == "missing" else "dataflow.maybe-missing"
-            out.append(problem(code, name, field, _message(name, field, path, status, shape, scores)))
+            message = _message(name, field, path, status, shape, scores, hints)
+            out.append(problem(code, name, field, message))
     return out
 
 
