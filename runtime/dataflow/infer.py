@@ -140,6 +140,7 @@ class _Flow:
         start = doc.start_state()
         self.start = None if start is None else outline.index[start]
         self.body_ends: dict[int, Shape | None] = {}  # body root → the join of its ends
+        self.body_roots: dict[int, list[int]] = {}  # container → its body roots
         self.members = {root: self._body(root) for root in self._roots()}
         self.containers = bytearray(s.type in ("parallel", "batch") for s in self.states)
         self.interned: dict[tuple[Any, ...], Shape] = {}
@@ -228,9 +229,14 @@ class _Flow:
         return shapes
 
     def _root_numbers(self, i: int) -> list[int]:
-        """The body roots of container ``i``, by number (-1: no such state)."""
-        index = self.index
-        return [index.get(target, -1) for edge, target in self.edges[i] if is_body_edge(edge)]
+        """The body roots of container ``i``, by number (-1: no such state; read once)."""
+        roots = self.body_roots.get(i)
+        if roots is None:
+            roots = self.body_roots[i] = [
+                target for (edge, _name), target in zip(self.edges[i], self.outline.targets[i],
+                                                        strict=True)
+                if is_body_edge(edge)]
+        return roots
 
     def _joined_end(self, flows: dict[int, Shape]) -> Shape | None:
         joined = join_all(list(flows.values()))
@@ -344,7 +350,7 @@ class _Flow:
         for root, members in self.members.items():
             for member in members:
                 bodies_of.setdefault(member, []).append(root)
-        index, edges = self.index, self.edges
+        edges, targets = self.edges, self.outline.targets
         stride = max(map(len, edges), default=0) + 1  # the flow along edge j of state i: i*stride+j
         contrib: list[dict[int, Shape] | None] = [None] * count  # per state: flow → shape
         contrib[self.start] = {-1: self.intern(self.payload)}  # the trigger
@@ -363,7 +369,12 @@ class _Flow:
                     dirty[i] = 0
                     dirty_count -= 1
                     flows = contrib[i]
-                    data = join(list(flows.values())) if flows else None
+                    if flows is None:
+                        continue
+                    if len(flows) == 1:  # the usual single flow in, as it is
+                        (data,) = flows.values()
+                    else:
+                        data = join(list(flows.values()))
                 if data is None:
                     continue
                 if memo[i] is not None and inputs[i] is data and not containers[i]:
@@ -374,8 +385,7 @@ class _Flow:
                 inputs[i] = data
                 key = i * stride
                 # (no shapes out of a Success or a Failure, whatever edges it keeps)
-                for (_edge, name), shape in zip(edges[i], shapes, strict=False):
-                    target = index.get(name, -1)
+                for target, shape in zip(targets[i], shapes, strict=False):
                     if target >= 0:
                         slot = contrib[target]
                         if slot is None:
@@ -385,8 +395,8 @@ class _Flow:
                             if not dirty[target]:
                                 dirty[target] = 1
                                 dirty_count += 1
-                    elif name == END:  # a body's end: its container sees it after the pass
-                        for root in bodies_of.get(i, ()):
+                    elif edges[i][key % stride][1] == END:  # (key % stride: the edge's place)
+                        for root in bodies_of.get(i, ()):  # a body's end: seen after the pass
                             ends.setdefault(root, {})[key] = shape
                     key += 1
             new_ends = {root: self._joined_end(ends.get(root, {})) for root in self.members}

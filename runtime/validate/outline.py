@@ -30,8 +30,9 @@ class Outline:
         states: The states, in the same order.
         index: Name → number.
         edges: Per state, its ``(field path, target)`` edges (End and missing targets kept).
+        targets: Per state, the number of each edge's target (-1: End, or no such state).
         succ: Per state, the numbers of its existing targets, in edge order (End and
-            missing targets left out, repeats kept).
+            missing targets left out, repeats kept; ``targets`` itself when none is).
         flow: The same without the edges into a body (``succ`` less ``roots``; the very same
             list when there is none: neither is to be changed).
         roots: Per state, the numbers of the existing body roots it holds.
@@ -39,7 +40,8 @@ class Outline:
         strays: A flag per state: an edge names neither a state nor End.
     """
 
-    __slots__ = ("edges", "exits", "flow", "index", "names", "roots", "states", "strays", "succ")
+    __slots__ = ("edges", "exits", "flow", "index", "names", "roots", "states", "strays", "succ",
+                 "targets")
 
     def __init__(self, definition: Mapping[str, AnyState], edges: Edges | None = None) -> None:
         self.names: list[str] = list(definition)
@@ -48,6 +50,7 @@ class Outline:
         self.edges: list[list[tuple[str, str]]] = (
             [list(state.targets()) for state in self.states] if edges is None
             else [edges[name] for name in self.names])
+        self.targets: list[list[int]] = []
         self.succ: list[list[int]] = []
         self.flow: list[list[int]] = []
         self.roots: list[list[int]] = []
@@ -56,24 +59,26 @@ class Outline:
         get = self.index.get
         no_roots: list[int] = []
         for i, out in enumerate(self.edges):
-            succ: list[int] = []
+            targets: list[int] = []
             roots = no_roots
             for path, target in out:
                 body = path == "root" or path.startswith("paths[")  # is_body_edge, inlined
                 if target == END and not body:  # (even when a state is named End)
                     self.exits[i] = 1
-                j = get(target)
-                if j is not None:
-                    succ.append(j)
+                j = get(target, -1)
+                targets.append(j)
+                if j >= 0:
                     if body:
                         roots = [*roots, j]
                 elif target != END:
                     self.strays[i] = 1
+            self.targets.append(targets)
+            succ = targets if -1 not in targets else [j for j in targets if j >= 0]
             self.succ.append(succ)
             self.roots.append(roots)
             self.flow.append(succ if roots is no_roots else [  # the same list: no body
-                j for path, target in out
-                if (j := get(target)) is not None and not is_body_edge(path)])
+                j for (path, _target), j in zip(out, targets, strict=True)
+                if j >= 0 and not is_body_edge(path)])
 
     def reach(self, roots: list[int], *, flow_only: bool = False) -> bytearray:
         """A flag per state: reachable from ``roots`` (which count as reached), over every

@@ -179,6 +179,7 @@ def test_the_outline_numbers_every_edge(data: dict[str, Any]) -> None:
     for i, (name, state) in enumerate(definition.items()):
         out = list(state.targets())
         assert outline.names[i] == name and outline.edges[i] == out
+        assert outline.targets[i] == [index.get(t, -1) for _p, t in out]
         assert outline.succ[i] == [index[t] for _p, t in out if t in index]
         assert outline.flow[i] == [index[t] for p, t in out if t in index and not is_body_edge(p)]
         assert outline.roots[i] == [index[t] for p, t in out if t in index and is_body_edge(p)]
