@@ -181,9 +181,10 @@ def _check_bodies(outline: Outline, start: str) -> Iterator[Problem]:
                 )
 
 
-def _components(succ: list[list[int]]) -> Iterator[list[int]]:
+def _components(succ: list[list[int]]) -> list[list[int]]:
     """Strongly connected components of numbered states, in Tarjan's order (iterative, linear
     time, no recursion): a component comes after every component it leads to."""
+    components: list[list[int]] = []
     count = len(succ)
     index = [-1] * count
     low = [0] * count
@@ -228,7 +229,8 @@ def _components(succ: list[list[int]]) -> Iterator[list[int]]:
                     member = stack.pop()
                     on_stack[member] = 0
                     component.append(member)
-                yield component
+                components.append(component)
+    return components
 
 
 def strongly_connected(adj: Mapping[str, list[str]]) -> Iterator[list[str]]:

@@ -141,7 +141,11 @@ def _any_secret(value: Any, key: object) -> bool:
             if _any_secret(item, key):
                 return True
         return False
-    return isinstance(value, str) and why_secret(key, value) is not None
+    if not isinstance(value, str):
+        return False
+    if isinstance(key, str):  # (why_secret, without testing the value and key again)
+        return _why_text(key, value) is not None
+    return why_secret(key, value) is not None
 
 
 def state_secrets(name: str, state: AnyState) -> list[Problem]:
