@@ -1,11 +1,12 @@
 """Graph rules on the whole definition: start, targets, reachability, bodies, cycles, limits.
 
 Edges are the states' fields (``next``, conditions, default, path roots, batch root, on_error
-fallbacks), read once per validation (:func:`edges_of`, shared with the data-flow rules). The
-walks number the states in definition order and run over lists of numbers: reachability is a
-plain depth-first walk, cycles are the strongly connected components (an iterative Tarjan over
-the same lists; building a networkx graph per validation cost more than the rules themselves).
-:func:`graph_view` gives tools the networkx view.
+fallbacks), read once per validation into an :class:`~runtime.validate.outline.Outline`
+(shared with the data-flow rules), which numbers the states in definition order: the walks run
+over lists of numbers. Reachability is a plain depth-first walk; cycles are the strongly
+connected components (an iterative Tarjan over the same lists; building a networkx graph per
+validation cost more than the rules themselves), and which states can end comes from the same
+pass over the components. :func:`graph_view` gives tools the networkx view.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def adjacency(definition: Mapping[str, AnyState], edges: Edges | None = None) ->
     return {name: [t for _, t in out if t in definition] for name, out in edges.items()}
 
 
-def body_reach(outline: Outline, root: int, main: bytearray, owner: int) -> set[int]:
+def _body_reach(outline: Outline, root: int, main: bytearray, owner: int) -> set[int]:
     """States reachable from a body's ``root``; main-flow states and the ``owner`` are
     reached, not passed."""
     seen = {root}
@@ -170,7 +171,7 @@ def _check_bodies(outline: Outline, start: str) -> Iterator[Problem]:
                 continue
             if main is None:
                 main = outline.reach([index[start]], flow_only=True)
-            body = body_reach(outline, first, main, owner)
+            body = _body_reach(outline, first, main, owner)
             escaped = sorted(names[i] for i in body if main[i] or i == owner)
             if escaped:
                 yield problem(
