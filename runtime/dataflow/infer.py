@@ -118,8 +118,7 @@ class Inference:
         return self.selected.get(name)
 
 
-_UNSEEN = -1  # a configuration number not computed yet (see _Flow.transfer)
-_UNREAD: Any = object()  # an input path not read yet (see _Flow._config)
+_UNREAD: Any = object()  # an input path not read (see _Flow._config)
 
 
 class _Flow:
@@ -147,8 +146,7 @@ class _Flow:
         self.transfers: dict[tuple[int, ...], list[Shape]] = {}
         self.joins: dict[tuple[int, ...], Shape] = {}
         self.configs: dict[tuple[Any, ...], int] = {}  # configuration → its number
-        # per state: its configuration's number (None: not kept; _UNSEEN: not computed yet)
-        self.config_of: list[int | None] = [_UNSEEN] * len(self.names)
+        self.config_of: list[int | None] = []  # per state: its configuration's number (run())
         self.input_paths: list[Any] = [_UNREAD] * len(self.names)  # per state, as read there
 
     def _roots(self) -> list[int]:
@@ -214,8 +212,6 @@ class _Flow:
         its key; mocked states are not kept.
         """
         config = self.config_of[i]
-        if config == _UNSEEN:
-            config = self.config_of[i] = self._config_number(i)
         intern = self.intern
         if config is None:
             return [intern(shape) for shape in self._transfer(i, data)]
@@ -346,6 +342,9 @@ class _Flow:
             return Inference()
         order = self._order()
         count = len(self.names)
+        # Every state's configuration, in definition order: the states are read one after
+        # the other, as they lie in memory, rather than in the order of the flow.
+        self.config_of = [self._config_number(i) for i in range(count)]
         bodies_of: dict[int, list[int]] = {}  # a body's state → the roots of its bodies
         for root, members in self.members.items():
             for member in members:
