@@ -183,7 +183,7 @@ class _Flow:
                 end = self._body_end(path.root)
                 result = result.place((path.name,), end if end is not None else Shape.unknown())
         elif kind == "batch":
-            end = self._body_end(getattr(state, "root", None))
+            end = self._body_end(getattr(state, "root", None) or "")
             result = Shape("array").place((ITEM,), end if end is not None else Shape.unknown())
             result.nodes[(ITEM,)] = result.nodes[(ITEM,)]._replace(definite=False)
         else:
@@ -191,9 +191,9 @@ class _Flow:
         selector = getattr(state, "result_selector", None)
         return result if selector is None else _template(selector, result)
 
-    def _body_end(self, root: str | None) -> Shape | None:
+    def _body_end(self, root: str) -> Shape | None:
         """What the body starting at state ``root`` ends with (None: not known yet)."""
-        number = self.index.get(root) if isinstance(root, str) else None
+        number = self.index.get(root)
         return None if number is None else self.body_ends.get(number)
 
     def intern(self, shape: Shape) -> Shape:
