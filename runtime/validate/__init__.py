@@ -19,7 +19,7 @@ from runtime.validate.graph import GRAPH_RULES, check_graph, check_wait_runtime
 from runtime.validate.outline import Outline
 from runtime.validate.problems import RULES, Problem, problem
 from runtime.validate.secrets import definition_secrets, document_secrets
-from runtime.validate.states import check_parameters, state_problems
+from runtime.validate.states import check_parameters, check_state, state_problems
 
 RULES.update(GRAPH_RULES)
 RULES.update(DATAFLOW_RULES)
@@ -82,6 +82,6 @@ def has_errors(problems: list[Problem]) -> bool:
 
 
 __all__ = [
-    "RULES", "Problem", "check_parameters", "has_errors", "validate_definition",
+    "RULES", "Problem", "check_parameters", "check_state", "has_errors", "validate_definition",
     "validate_document",
 ]
