@@ -21,6 +21,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from runtime.gcpause import paused_gc
+
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 
@@ -252,7 +254,8 @@ def loads_bounded(
             f"nesting is {depth} levels deep; the limit is {max_depth}", source=source
         )
     try:
-        value = _strict_loads(text)
+        with paused_gc():  # a large file is thousands of containers: no collector passes
+            value = _strict_loads(text)
     except _BadNumber as exc:
         where = _locate_number(text, exc.text)
         raise JsonInputError(f"{exc.reason}{where}", source=source) from None
