@@ -25,7 +25,7 @@ from runtime.model.migrations import MigrationError, migrate
 from runtime.model.states import STATE_TYPES, UNKNOWN_TAG, invalid_state
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from runtime.model.mirror import ValidationError
 
 MAX_STATES_LOADABLE = 20_000
 
@@ -100,9 +100,7 @@ def document_from_data(data: Any, *, source: str = "") -> PlaybookDocument:
         pass
     except RecursionError:
         raise DocumentError(f"{prefix}/: nesting is too deep") from None
-    from pydantic import ValidationError  # the slow path (runtime.model.mirror) uses pydantic
-
-    from runtime.model.mirror import validate_slowly
+    from runtime.model.mirror import ValidationError, validate_slowly  # pydantic: only here
 
     try:
         return typing.cast(PlaybookDocument, validate_slowly(PlaybookDocument, data))
@@ -139,7 +137,7 @@ def _open_for_repair(data: dict[str, Any], exc: ValidationError) -> PlaybookDocu
         name: ({**placeholder, "start": state.get("start") is True} if name in reasons else state)
         for name, state in definition.items()
     }
-    from pydantic import ValidationError
+    from runtime.model.mirror import ValidationError
 
     try:
         doc = PlaybookDocument.model_validate(patched)

@@ -22,6 +22,7 @@ from pydantic import (
     Discriminator,
     Tag,
     TypeAdapter,
+    ValidationError,
     create_model,
     model_validator,
 )
@@ -136,4 +137,4 @@ def plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["mirror", "plain", "validate_annotation", "validate_slowly"]
+__all__ = ["ValidationError", "mirror", "plain", "validate_annotation", "validate_slowly"]
