@@ -268,11 +268,14 @@ def main() -> int:
         if ASL_VALIDATOR.exists():
             validator_ms = round2.time_process([str(ASL_VALIDATOR), "--json-path", str(asl)],
                                                args.repeat)
-        target = 110.0 if statelint_ms is None else min(110.0, statelint_ms / 2)
         for form in ("native", "server"):
             line(f"validate, whole process, {form}", f"{ours_process[form]:.0f} ms",
                  "-" if statelint_ms is None else f"statelint {statelint_ms:.0f} ms",
-                 f"<= {target:.0f} ms", ours_process[form] <= target)
+                 "<= 110 ms", ours_process[form] <= 110)
+            if statelint_ms is not None:  # the target's meaning: half of statelint's time
+                share = ours_process[form] / statelint_ms
+                line("  share of statelint's time, same run", f"{share:.2f}x", "",
+                     "<= 0.50x", share <= 0.5)
         if validator_ms is not None:
             line("", "", f"asl-validator {validator_ms:.0f} ms", "", None)
 
