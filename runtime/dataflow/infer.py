@@ -245,6 +245,9 @@ class _Flow:
         if (self.mocks and self.names[i] in self.mocks) or isinstance(state, UnknownState):
             return None
         fields = state.__dict__
+        extra = state.__pydantic_extra__
+        if extra:  # read as the transfer reads them (getattr: e.g. a Parallel's result_selector)
+            fields = {**extra, **fields}
         self.input_paths[i] = fields.get("input_path", _UNREAD)  # for run(), without coming back
         config = tuple([value if value is None or type(value) is str else repr(value)
                         for value in map(fields.get, _TRANSFER_FIELDS)])

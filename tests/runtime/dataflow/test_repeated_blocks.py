@@ -48,3 +48,26 @@ def test_repeated_blocks_are_judged_like_one_block() -> None:
     flagged = _flagged(definition)
     assert flagged == [("dataflow.unknown-path", f"Ping {i}", "parameters.destination_device")
                        for i in range(6)]
+
+
+def test_containers_alike_but_for_a_result_selector_are_judged_apart() -> None:
+    # Fan 1 and Fan 2 get the same input and bodies; only Fan 2 reshapes its result (an
+    # extra result_selector key, read as the engine reads it), so only Ping 2 finds $.picked.
+    def fan(root: str, nxt: str) -> dict[str, Any]:
+        return {"type": "parallel", "paths": [{"name": "p", "root": root}], "next": nxt}
+
+    def body() -> dict[str, Any]:
+        return {"type": "pass", "result": {"host": "WS-2"}, "next": "End"}
+
+    def ping(nxt: str) -> dict[str, Any]:
+        return {"type": "action", "action": "ping_device",
+                "parameters": {"destination_device": "$.picked.host"}, "next": nxt}
+
+    flagged = _flagged({
+        "Choose": {"start": True, "type": "branch", "default": "Fan 2",
+                   "conditions": [{"condition": "$.alert.host == 'a'", "next": "Fan 1"}]},
+        "Fan 1": fan("Body 1", "Ping 1"), "Body 1": body(), "Ping 1": ping("End"),
+        "Fan 2": {**fan("Body 2", "Ping 2"), "result_selector": {"picked": "$.p"}},
+        "Body 2": body(), "Ping 2": ping("End"),
+    })
+    assert flagged == [("dataflow.unknown-path", "Ping 1", "parameters.destination_device")]
