@@ -68,8 +68,12 @@ class _State(_Model):
 
     def targets(self) -> Iterator[tuple[str, str]]:
         """Yield ``(field_path, target)`` for every edge this state holds (``End`` included)."""
-        nxt = getattr(self, "next", None)
-        if isinstance(nxt, str):  # a terminal state keeps an unknown ``next`` as extra data
+        fields = self.__dict__
+        if "next" in fields:
+            nxt = fields["next"]
+        else:  # a terminal state keeps an unknown ``next`` as extra data
+            nxt = (self.__pydantic_extra__ or {}).get("next")
+        if isinstance(nxt, str):
             yield "next", nxt
 
     def flow_targets(self) -> Iterator[tuple[str, str]]:
