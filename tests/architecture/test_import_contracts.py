@@ -24,6 +24,10 @@ LINT = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "l
 BASE_TREE = {
     "runtime/__init__.py": "",
     "runtime/engine.py": "import json\n",
+    "runtime/model/__init__.py": "",
+    **{f"runtime/model/{name}.py": "import json\n" for name in (
+        "base", "states", "document", "assertions", "fastbuild", "io", "migrations")},
+    "runtime/model/mirror.py": "import pydantic\n",
     "designer/__init__.py": "",
     "designer/app.py": "import qasync\nimport PySide6\nimport shiboken6\nimport designer.run\n",
     "designer/main_window.py": "import designer.canvas\n",
@@ -70,7 +74,7 @@ def _tree(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[
     config = tmp_path / "contracts.toml"
     config.write_text(_config(), encoding="utf-8")
     # Stand-ins for the external packages, so grimp can tell them apart from missing ones.
-    for name in ("PySide6", "qasync", "shiboken6"):
+    for name in ("PySide6", "qasync", "shiboken6", "pydantic"):
         (tmp_path / "src" / name).mkdir(exist_ok=True)
         (tmp_path / "src" / name / "__init__.py").write_text("", encoding="utf-8")
     return _lint(tmp_path / "src", config)
@@ -101,6 +105,8 @@ def test_the_miniature_keeps_every_contract(tmp_path: Path) -> None:
         ("designer/palette/bad.py", "from designer.canvas import x\n",
          "canvas, inspector and palette do not import each other"),
         ("designer/canvas/bad.py", "import designer.run\n", "run may use the canvas"),
+        ("runtime/model/states.py", "from pydantic import BaseModel\n",
+         "the playbook model imports pydantic only in its slow path"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(
