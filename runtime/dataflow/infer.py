@@ -246,11 +246,12 @@ class _Flow:
             return None
         fields = state.__dict__
         extra = state.__pydantic_extra__
-        if extra:  # read as the transfer reads them (getattr: e.g. a Parallel's result_selector)
-            fields = {**extra, **fields}
-        self.input_paths[i] = fields.get("input_path", _UNREAD)  # for run(), without coming back
+        # read as the transfer reads them (getattr: e.g. a Parallel's result_selector is an
+        # unknown key); a Parallel's paths are always its own field
+        read = {**extra, **fields} if extra else fields
+        self.input_paths[i] = read.get("input_path", _UNREAD)  # for run(), without coming back
         config = tuple([value if value is None or type(value) is str else repr(value)
-                        for value in map(fields.get, _TRANSFER_FIELDS)])
+                        for value in map(read.get, _TRANSFER_FIELDS)])
         edges = tuple([edge for edge, _target in self.edges[i]])
         names = tuple([path.name for path in fields.get("paths") or ()])
         kind = state.type

@@ -71,3 +71,13 @@ def test_containers_alike_but_for_a_result_selector_are_judged_apart() -> None:
         "Body 2": body(), "Ping 2": ping("End"),
     })
     assert flagged == [("dataflow.unknown-path", "Ping 1", "parameters.destination_device")]
+
+
+def test_unknown_keys_named_like_fields_of_other_states_are_only_data() -> None:
+    # 'paths' is a Parallel's field; on a Pass it is an unknown key kept as it came.
+    flagged = _flagged({
+        "Odd": {"start": True, "type": "pass", "paths": "ab", "result_selector": [1],
+                "next": "Ping"},
+        "Ping": _ping("End"),
+    })
+    assert flagged == [("dataflow.unknown-path", "Ping", "parameters.destination_device")]
