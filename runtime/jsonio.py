@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
@@ -354,6 +353,8 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     if folder not in _SWEPT:
         _SWEPT.add(folder)
         sweep_temp_files(target.parent)
+    import tempfile  # here: with shutil and random it is 2.5 ms of every start-up
+
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{target.name}.",
                                suffix=".tmp", dir=target.parent)
     try:

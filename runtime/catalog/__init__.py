@@ -205,10 +205,11 @@ def _checked_mark(raws: list[tuple[str, dict[str, Any]]], meta: dict[str, Any]) 
         base = platformdirs.user_cache_path("playbook-studio")
     else:
         base = Path(folder)
-    import hashlib  # here: OpenSSL's load is 2 ms of every command's start-up
+    import zlib  # a cache key, not a signature: two checksums, 64 bits (hashlib's OpenSSL
+    #              load was 2.5 ms of every command's start-up)
 
-    digest = hashlib.sha256(json.dumps([_CHECKS_VERSION, meta, raws], sort_keys=True)
-                            .encode("utf-8")).hexdigest()[:32]
+    content = json.dumps([_CHECKS_VERSION, meta, raws], sort_keys=True).encode("utf-8")
+    digest = f"{zlib.crc32(content):08x}{zlib.adler32(content):08x}{len(content):x}"
     return base / "catalog-checked" / digest
 
 
