@@ -80,11 +80,17 @@ def Field(default: Any = MISSING, *, default_factory: Callable[[], Any] | None =
 
 class Discriminated:
     """``Annotated[A | B | ..., Discriminated(choose, {tag: A, ...})]``: a union of models
-    where ``choose(value)`` (a dict or an instance) names the member's tag, or None."""
+    where ``choose(value)`` (a dict or an instance) names the member's tag, or None.
 
-    def __init__(self, choose: Callable[[Any], str | None], members: dict[str, type[Model]]):
+    ``key``: when a dict's value at this key is itself a member's tag, that is the tag
+    (``choose`` is then not asked; loading reads thousands of states this way).
+    """
+
+    def __init__(self, choose: Callable[[Any], str | None], members: dict[str, type[Model]],
+                 *, key: str | None = None):
         self.choose = choose
         self.members = members
+        self.key = key
 
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(Field,))

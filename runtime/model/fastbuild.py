@@ -129,7 +129,7 @@ def _annotated(args: tuple[Any, ...]) -> Convert:
     union = next((a for a in args[1:] if isinstance(a, Discriminated)), None)
     if union is None:
         return _slow
-    choose = union.choose
+    choose, key = union.choose, union.key
     by_tag = {tag: converter(member) for tag, member in union.members.items()}
     members = tuple(union.members.values())
 
@@ -138,6 +138,10 @@ def _annotated(args: tuple[Any, ...]) -> Convert:
             if isinstance(value, members):  # an instance is taken as it is, as pydantic does
                 return value
             raise SlowPath
+        if key is not None:
+            tag = value.get(key)
+            if type(tag) is str and tag in by_tag:
+                return by_tag[tag](value)
         return by_tag.get(choose(value) or "", _slow)(value)
 
     return convert

@@ -268,7 +268,7 @@ State = Annotated[AnyState, Discriminated(_state_tag, {
     "batch": BatchState, "success": SuccessState, "failure": FailureState,
     "function": FunctionState, "circuit": CircuitState, "action": ActionState,
     UNKNOWN_TAG: UnknownState,
-})]
+}, key="type")]
 
 
 def state_from_data(data: Any) -> AnyState:
