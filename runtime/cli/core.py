@@ -40,10 +40,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             report.append({"file": path, "problems": [p.to_dict() for p in problems]})
             continue
         errors = sum(p.severity == "error" for p in problems)
-        for p in problems:
-            out(f"{path}: {p}")
         status = "ok" if not errors else "invalid"
-        out(f"{path}: {status}: {errors} error(s), {len(problems) - errors} warning(s)")
+        lines = [f"{path}: {p}" for p in problems]  # one write, not one per problem
+        lines.append(f"{path}: {status}: {errors} error(s), {len(problems) - errors} warning(s)")
+        out("\n".join(lines))
     if args.format == "json":
         single = len(args.files) == 1 and "problems" in report[0]
         out(json.dumps(report[0]["problems"] if single else report, indent=2))
