@@ -299,12 +299,13 @@ def fields_of(cls: type[Model]) -> dict[str, FieldInfo]:
     """
     if not cls.__hints_resolved__:
         for info in cls.__model_fields__.values():
-            if isinstance(info.annotation, str):
-                key = (info.module, info.annotation)
+            text = info.annotation  # read once: another thread may resolve it meanwhile
+            if isinstance(text, str):
+                key = (info.module, text)
                 resolved = _RESOLVED.get(key, MISSING)
                 if resolved is MISSING:
                     namespace = vars(sys.modules[info.module])
-                    resolved = _RESOLVED[key] = eval(info.annotation, namespace)  # noqa: S307
+                    resolved = _RESOLVED[key] = eval(text, namespace)  # noqa: S307
                 info.annotation = resolved
         cls.__hints_resolved__ = True
     return cls.__model_fields__
