@@ -82,9 +82,10 @@ def _make(annotation: Any) -> Convert:
         return lambda v: [item(x) for x in v] if type(v) is list else _slow(v)
     if origin is dict and len(args) == 2 and args[0] is str:
         value = converter(args[1])
-        if args[1] is Any:
-            return lambda v: dict(v) if type(v) is dict else _slow(v)
-        return lambda v: {k: value(x) for k, x in v.items()} if type(v) is dict else _slow(v)
+        if args[1] is Any:  # keys other than text: pydantic's error (JSON keys are text)
+            return lambda v: dict(v) if type(v) is dict and _text_keys(v) else _slow(v)
+        return lambda v: ({k if type(k) is str else _slow(k): value(x) for k, x in v.items()}
+                          if type(v) is dict else _slow(v))
     if origin is typing.Annotated:
         return _annotated(args)
     return _slow
@@ -94,12 +95,22 @@ def _exact(kind: type) -> Convert:
     return lambda v: v if type(v) is kind else _slow(v)
 
 
+def _text_keys(value: dict[Any, Any]) -> bool:
+    return not value or set(map(type, value)) == _TEXT
+
+
+_TEXT = {str}
+
+
 def _float(value: Any) -> Any:
     kind = type(value)
     if kind is float:
         return value
     if kind is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # too large for a float: pydantic's located error
+            raise SlowPath from None
     raise SlowPath
 
 

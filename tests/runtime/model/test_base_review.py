@@ -7,6 +7,10 @@ import sys
 import threading
 from typing import Any
 
+import pytest
+from pydantic import ValidationError
+
+from runtime.model import DocumentError, PlaybookDocument, Point, document_from_data
 from runtime.model.base import Model, fields_of
 
 
@@ -40,3 +44,31 @@ def test_fields_are_resolved_safely_by_several_threads_at_once() -> None:
     finally:
         sys.setswitchinterval(previous)
     assert errors == []
+
+
+def test_an_integer_too_large_for_a_float_field_is_a_located_error() -> None:
+    """pydantic refuses it (float_parsing); the fast path's float() raised OverflowError, so a
+    file with a 400-digit coordinate stopped 'playbook validate' with an internal error."""
+    huge = 10**400
+    with pytest.raises(ValidationError, match="x"):
+        Point.model_validate({"x": huge, "y": 0})
+    with pytest.raises(ValidationError):
+        Point(x=huge, y=0)
+    data = {"format": "playbook-studio", "format_version": 1,
+            "layout": {"positions": {"A": {"x": huge, "y": 0}}}}
+    with pytest.raises(DocumentError, match="positions"):
+        document_from_data(data)
+
+
+@pytest.mark.parametrize("data", [
+    {"definition": {1: {"type": "pass"}}},
+    {"definition": {"A": {"type": "action", "parameters": {1: "x"}}}},
+    {"layout": {"positions": {(1, 2): {"x": 0, "y": 0}}}},
+    {"run_profiles": [{"name": "p", "mocks": {None: []}}]},
+    {"functions": {2: {"source": ""}}},
+], ids=["definition", "parameters", "positions", "mocks", "functions"])
+def test_keys_that_are_not_text_are_refused_as_pydantic_refuses_them(data: dict[Any, Any]) -> None:
+    """A ``dict[str, ...]`` field took any key on the fast path (pydantic: 'Input should be a
+    valid string'); the document then held keys a file cannot (1 written back as "1")."""
+    with pytest.raises(ValidationError):
+        PlaybookDocument.model_validate(data)
