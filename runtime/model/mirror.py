@@ -17,12 +17,13 @@ from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Tag,
     TypeAdapter,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     create_model,
     model_validator,
 )
@@ -32,6 +33,7 @@ from runtime.model.base import Discriminated, Model, fields_of, has_post_check
 
 _PLAIN: dict[type[BaseModel], type[Model]] = {}
 _MIRRORS: dict[type[Model], type[BaseModel]] = {}
+_HOLDING: dict[type[BaseModel], tuple[str, ...]] = {}  # the fields that may hold models
 
 
 def validate_slowly(cls: type[Model], data: Any) -> Model:
@@ -40,7 +42,9 @@ def validate_slowly(cls: type[Model], data: Any) -> Model:
     Raises:
         pydantic.ValidationError: Located messages for what is wrong.
     """
-    return typing.cast(Model, plain(mirror(cls).model_validate(_as_input(data))))
+    if isinstance(data, cls):
+        return data
+    return typing.cast(Model, plain(mirror(cls).model_validate(data)))
 
 
 def validate_annotation(annotation: Any, data: Any) -> Any:
@@ -86,14 +90,22 @@ def _build_mirror(cls: type[Model]) -> type[BaseModel]:
     model = create_model(  # type: ignore[call-overload]
         cls.__name__, __config__=config, __module__=cls.__module__,
         __validators__=validators, **definitions)
+    _HOLDING[model] = tuple(name for name, info in fields_of(cls).items()
+                            if _holds_models(info.annotation))
     _PLAIN[model] = cls
     return typing.cast(type[BaseModel], model)
+
+
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return True
+    return any(_holds_models(a) for a in typing.get_args(annotation))
 
 
 def _translate(annotation: Any) -> Any:
     """The annotation with each plain model class replaced by its mirror."""
     if isinstance(annotation, type) and issubclass(annotation, Model):
-        return Annotated[mirror(annotation), BeforeValidator(_as_input)]
+        return Annotated[mirror(annotation), WrapValidator(_keeping(annotation))]
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -112,20 +124,29 @@ def _translate(annotation: Any) -> Any:
     return annotation
 
 
-def _as_input(value: Any) -> Any:
-    """A plain instance given where data is expected becomes its data (validated again)."""
-    if isinstance(value, Model):
-        return value.model_dump(exclude_unset=True)
-    return value
+def _keeping(cls: type[Model]) -> Any:
+    """A validator taking an instance of ``cls`` (or of a subclass) as it is, unchecked and
+    not copied, as pydantic takes a model instance; anything else is validated."""
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, cls):
+            return value
+        return handler(value)
+
+    return validate
 
 
 def plain(value: Any) -> Any:
-    """Mirror instances (at any depth) turned into instances of their plain classes."""
+    """Mirror instances turned into instances of their plain classes (only the fields that
+    may hold models are walked: a value of an ``Any`` field is kept as pydantic kept it)."""
     if isinstance(value, BaseModel):
         cls = _PLAIN[type(value)]
         instance = object.__new__(cls)
         _set = object.__setattr__
-        _set(instance, "__dict__", {k: plain(v) for k, v in value.__dict__.items()})
+        values = dict(value.__dict__)
+        for name in _HOLDING[type(value)]:
+            values[name] = plain(values[name])
+        _set(instance, "__dict__", values)
         _set(instance, "__pydantic_fields_set__", set(value.model_fields_set))
         extra = value.__pydantic_extra__
         _set(instance, "__pydantic_extra__", None if extra is None else dict(extra))

@@ -10,8 +10,17 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from runtime.model import DocumentError, PlaybookDocument, Point, document_from_data
+from runtime.model import (
+    DocumentError,
+    Layout,
+    Note,
+    PlaybookDocument,
+    Point,
+    RunProfile,
+    document_from_data,
+)
 from runtime.model.base import Model, fields_of
+from runtime.model.states import PassState, invalid_state, state_from_data
 
 
 def test_fields_are_resolved_safely_by_several_threads_at_once() -> None:
@@ -72,3 +81,47 @@ def test_keys_that_are_not_text_are_refused_as_pydantic_refuses_them(data: dict[
     valid string'); the document then held keys a file cannot (1 written back as "1")."""
     with pytest.raises(ValidationError):
         PlaybookDocument.model_validate(data)
+
+
+def _slow(extra: dict[str, Any]) -> dict[str, Any]:
+    """Document data that takes pydantic's path (a text where a number belongs is coerced)."""
+    return {"max_runtime": "60", **extra}
+
+
+def test_instances_inside_data_are_kept_as_they_are_on_the_slow_path() -> None:
+    """pydantic takes a model instance found where its class belongs as it is. The mirrors
+    dumped it and validated the dump again: an InvalidState came back as an UnknownState
+    (its 'type' is '(invalid)'), every instance was a new object, and a value assigned since
+    (unchecked, as pydantic's assignment is) made the whole document refuse to build."""
+    kept = invalid_state({"type": "pass", "next": ["B"]}, "next", "a list")
+    assigned = PassState(type="pass")
+    assigned.next = 5  # type: ignore[assignment]
+    layout = Layout(notes=[Note(id="n")])
+    for data in ({"definition": {"A": kept, "B": assigned}, "layout": layout},
+                 _slow({"definition": {"A": kept, "B": assigned}, "layout": layout})):
+        doc = PlaybookDocument.model_validate(data)
+        assert doc.definition["A"] is kept and doc.definition["B"] is assigned
+        assert doc.layout is layout
+    profile = RunProfile(name="p")
+    doc = PlaybookDocument.model_validate(_slow({"run_profiles": [profile]}))
+    assert doc.run_profiles[0] is profile
+    assert state_from_data(kept) is kept
+
+
+def test_an_instance_of_another_class_is_refused_as_pydantic_refuses_it() -> None:
+    with pytest.raises(ValidationError, match="valid dictionary or instance of Point") as info:
+        Point.model_validate(Note(id="n"))
+    assert info.value.error_count() == 1
+    with pytest.raises(ValidationError, match="valid dictionary or instance of Layout"):
+        PlaybookDocument.model_validate(_slow({"layout": Point(x=0, y=0)}))
+
+
+def test_deep_values_build_on_the_slow_path() -> None:
+    """pydantic keeps an Any value as it is; the mirrors' results were rebuilt all the way
+    down, one Python frame per level (RecursionError from about 500 levels)."""
+    value: Any = 1
+    for _ in range(2000):
+        value = [value]
+    doc = PlaybookDocument.model_validate(_slow({"definition": {"A": {"type": "pass",
+                                                                        "result": value}}}))
+    assert doc.state("A").result is value  # type: ignore[union-attr]
