@@ -148,17 +148,22 @@ class Model:
 
     @classmethod
     def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Self:
-        """An instance from trusted values, unchecked; missing fields take their defaults."""
+        """An instance from trusted values, unchecked; missing fields take their defaults
+        (a required one is left unset). The fields set are the declared fields given."""
         fields = fields_of(cls)
         own = {}
+        given = set()
         for name, info in fields.items():
-            own[name] = values[name] if name in values else info.make_default()
+            if name in values:
+                own[name] = values[name]
+                given.add(name)
+            elif not info.is_required():
+                own[name] = info.make_default()
         extra = {k: v for k, v in values.items() if k not in fields}
         instance = object.__new__(cls)
         _set = object.__setattr__
         _set(instance, "__dict__", own)
-        _set(instance, "__pydantic_fields_set__",
-             set(values) if _fields_set is None else set(_fields_set))
+        _set(instance, "__pydantic_fields_set__", given if _fields_set is None else set(_fields_set))
         _set(instance, "__pydantic_extra__", extra if cls.__extra__ == "allow" else None)
         return instance
 
@@ -185,26 +190,49 @@ class Model:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """As pydantic (no validation): a field is set; a name starting with ``_``, or one the
+        class has (a method, say), becomes a plain attribute (never written out); any other
+        name is an unknown key of an ``extra="allow"`` model, refused by the others."""
         cls = type(self)
         if name in cls.__model_fields__:
             self.__dict__[name] = value
-        elif cls.__extra__ == "allow":
-            self.__pydantic_extra__[name] = value  # type: ignore[index]
+        elif name.startswith("_"):
+            object.__setattr__(self, name, value)
+            return
         else:
-            raise ValueError(f"{cls.__name__!r} object has no field {name!r}")
+            known = getattr(cls, name, MISSING)
+            if isinstance(known, property):
+                known.__set__(self, value)
+                return
+            if cls.__extra__ != "allow":
+                raise ValueError(f'"{cls.__name__}" object has no field "{name}"')
+            if known is not MISSING:
+                object.__setattr__(self, name, value)
+                return
+            self.__pydantic_extra__[name] = value  # type: ignore[index]
         self.__pydantic_fields_set__.add(name)
 
     def __eq__(self, other: object) -> bool:
+        """Same class, same fields and unknown keys (other attributes are not compared)."""
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, Model)
-        return (self.__dict__ == other.__dict__
-                and self.__pydantic_extra__ == other.__pydantic_extra__)
+        if (self.__pydantic_extra__ or {}) != (other.__pydantic_extra__ or {}):
+            return False
+        mine, theirs = self.__dict__, other.__dict__
+        if mine == theirs:
+            return True
+        fields = type(self).__model_fields__
+        if mine.keys() <= fields.keys() and theirs.keys() <= fields.keys():
+            return False
+        return all(mine.get(name, MISSING) == theirs.get(name, MISSING) for name in fields)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        items = list(self.__dict__.items()) + list((self.__pydantic_extra__ or {}).items())
+        fields = type(self).__model_fields__
+        items = [(k, v) for k, v in self.__dict__.items() if k in fields]
+        items += (self.__pydantic_extra__ or {}).items()
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in items)})"
 
     def __copy__(self) -> Self:
@@ -255,12 +283,14 @@ class Model:
         given = self.__pydantic_fields_set__
         out: dict[str, Any] = {}
         for name, value in self.__dict__.items():
+            info = fields.get(name)
+            if info is None:  # an attribute that is no field (``_name``, a model_copy key)
+                continue
             if exclude_unset and name not in given:
                 continue
             if exclude_none and value is None:
                 continue
-            info = fields.get(name)
-            if info is not None and info.exclude_if is not None and info.exclude_if(value):
+            if info.exclude_if is not None and info.exclude_if(value):
                 continue
             out[name] = _dump(value, json_mode, exclude_unset, exclude_none)
         for name, value in (self.__pydantic_extra__ or {}).items():

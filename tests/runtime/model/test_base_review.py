@@ -20,7 +20,13 @@ from runtime.model import (
     document_from_data,
 )
 from runtime.model.base import Model, fields_of
-from runtime.model.states import PassState, invalid_state, state_from_data
+from runtime.model.states import (
+    PassState,
+    SuccessState,
+    invalid_state,
+    state_from_data,
+    state_to_dict,
+)
 
 
 def test_fields_are_resolved_safely_by_several_threads_at_once() -> None:
@@ -125,3 +131,39 @@ def test_deep_values_build_on_the_slow_path() -> None:
     doc = PlaybookDocument.model_validate(_slow({"definition": {"A": {"type": "pass",
                                                                         "result": value}}}))
     assert doc.state("A").result is value  # type: ignore[union-attr]
+
+
+def test_names_that_are_not_fields_are_set_and_kept_out_of_the_data_as_pydantic_does() -> None:
+    """pydantic sets a name starting with '_' as a plain attribute (closed models refused it;
+    open ones kept it as an unknown key, written to the file), sets a name the class already
+    has as an attribute rather than an unknown key, and a model_copy(update=...) key that is
+    no field of a closed model is held, not dumped, compared or shown."""
+    point = Point(x=1, y=2)
+    point._cache = "kept"  # type: ignore[attr-defined]
+    assert point._cache == "kept"  # type: ignore[attr-defined]
+    state = SuccessState(type="success")
+    state._seen = True  # type: ignore[attr-defined]
+    state.targets = None  # type: ignore[assignment,method-assign]
+    assert state.model_extra == {} and state.model_fields_set == {"type"}
+    assert state_to_dict(state) == {"type": "success"}
+    assert state == SuccessState(type="success")
+    copied = Point(x=1, y=2).model_copy(update={"z": 3})
+    assert copied.z == 3  # type: ignore[attr-defined]
+    for twin in (point, copied):
+        assert twin.model_dump() == {"x": 1.0, "y": 2.0} and repr(twin) == "Point(x=1.0, y=2.0)"
+        assert twin == Point(x=1, y=2)
+    with pytest.raises(ValueError, match='"Point" object has no field "z"'):
+        point.z = 1  # type: ignore[attr-defined]
+
+
+def test_construct_sets_only_the_fields_given_as_pydantic_does() -> None:
+    """pydantic's model_construct: the fields set are the declared fields given (unknown keys
+    are kept by an open model, dropped by a closed one), a required field not given is not
+    set at all (its dump leaves it out) instead of holding a marker object."""
+    state = PassState.model_construct(type="pass", colour="red")
+    assert state.model_fields_set == {"type"} and state.model_extra == {"colour": "red"}
+    point = Point.model_construct(x=1, z=2)
+    assert point.model_fields_set == {"x"} and point.model_extra is None
+    assert point.model_dump() == {"x": 1} and repr(point) == "Point(x=1)"
+    with pytest.raises(AttributeError):
+        _ = point.y
