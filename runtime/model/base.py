@@ -20,6 +20,7 @@ value pydantic would coerce is coerced the same way. pydantic is imported only t
 from __future__ import annotations
 
 import copy
+import math
 import sys
 import typing
 from collections.abc import Callable
@@ -276,8 +277,9 @@ class Model:
 
     def model_dump(self, *, mode: str = "python", exclude_unset: bool = False,
                    exclude_none: bool = False) -> dict[str, Any]:
-        """The instance as plain data (new containers); ``mode="json"`` turns tuples into
-        lists. Fields come in declaration order, then unknown keys."""
+        """The instance as plain data (new containers). Fields come in declaration order,
+        then unknown keys. ``mode="json"`` as pydantic's: tuples and sets become lists, keys
+        text (``True`` -> ``"true"``), an infinite or NaN number of a free-form value null."""
         json_mode = mode == "json"
         fields = type(self).__model_fields__
         given = self.__pydantic_fields_set__
@@ -292,7 +294,10 @@ class Model:
                 continue
             if info.exclude_if is not None and info.exclude_if(value):
                 continue
-            out[name] = _dump(value, json_mode, exclude_unset, exclude_none)
+            dumped = _dump(value, json_mode, exclude_unset, exclude_none)
+            if dumped is None and value is not None and info.annotation in _FLOAT:
+                dumped = value  # a float field keeps an infinite number (pydantic's way)
+            out[name] = dumped
         for name, value in (self.__pydantic_extra__ or {}).items():
             if exclude_none and value is None:
                 continue
@@ -300,15 +305,28 @@ class Model:
         return out
 
 
+_FLOAT = (float, "float", float | None, "float | None")
+
+
+def _key(key: Any) -> Any:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
 def _dump(value: Any, json_mode: bool, exclude_unset: bool, exclude_none: bool) -> Any:
     kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
+    if kind is str or kind is int or kind is bool or value is None:
         return value
+    if kind is float:
+        return value if not json_mode or math.isfinite(value) else None
     if isinstance(value, Model):
         return value.model_dump(mode="json" if json_mode else "python",
                                 exclude_unset=exclude_unset, exclude_none=exclude_none)
     if kind is dict or isinstance(value, dict):
-        return {(str(k) if json_mode and not isinstance(k, str) else k):
+        return {(k if not json_mode or type(k) is str else _key(k)):
                 _dump(v, json_mode, exclude_unset, exclude_none) for k, v in value.items()}
     if kind is list or (json_mode and isinstance(value, list | tuple | set | frozenset)):
         return [_dump(v, json_mode, exclude_unset, exclude_none) for v in value]

@@ -18,9 +18,11 @@ from runtime.model import (
     Point,
     RunProfile,
     document_from_data,
+    dumps_document,
 )
 from runtime.model.base import Model, fields_of
 from runtime.model.states import (
+    ActionState,
     PassState,
     SuccessState,
     invalid_state,
@@ -167,3 +169,21 @@ def test_construct_sets_only_the_fields_given_as_pydantic_does() -> None:
     assert point.model_dump() == {"x": 1} and repr(point) == "Point(x=1)"
     with pytest.raises(AttributeError):
         _ = point.y
+
+
+def test_json_dumps_write_what_pydantic_wrote_for_values_json_cannot_hold() -> None:
+    """In mode="json" pydantic writes an infinite or NaN number of a free-form value as null and
+    a True key as "true". They were kept, so a parameter cell reading '1e999' (json.loads ->
+    inf) made saving fail (the file writer refuses NaN/Infinity) where it used to write null.
+    A field declared float keeps its number, as with pydantic."""
+    inf = float("inf")
+    state = ActionState(type="action", parameters={"a": inf, "b": [float("nan")]},
+                        result_selector={True: 1, False: 2}, extra_note=-inf)
+    dumped = state_to_dict(state)
+    assert dumped["parameters"] == {"a": None, "b": [None]}
+    assert dumped["result_selector"] == {"true": 1, "false": 2}
+    assert dumped["extra_note"] is None
+    assert state.model_dump()["parameters"]["a"] == inf  # python mode keeps it
+    assert Note(id="n", x=inf).model_dump(mode="json")["x"] == inf
+    doc = PlaybookDocument(definition={"A": state})
+    assert '"a": null' in dumps_document(doc)
