@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Self, dataclass_transform
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 EXTRA_POLICIES = ("allow", "forbid", "ignore")
+_IMMUTABLE = frozenset({type(None), bool, int, float, str, bytes, type(MISSING)})
 
 
 class FieldInfo:
@@ -55,9 +56,14 @@ class FieldInfo:
         return self.default is MISSING and self.default_factory is None
 
     def make_default(self) -> Any:
+        """The factory's value, or the default (a mutable one deep-copied, as pydantic does)."""
         if self.default_factory is not None:
             return self.default_factory()
-        return copy.copy(self.default) if isinstance(self.default, list | dict) else self.default
+        default = self.default
+        return default if type(default) in _IMMUTABLE else copy.deepcopy(default)
+
+    def default_is_mutable(self) -> bool:
+        return self.default_factory is None and type(self.default) not in _IMMUTABLE
 
     def has_limits(self) -> bool:
         return any(v is not None for v in (self.min_length, self.max_length, self.ge, self.le))

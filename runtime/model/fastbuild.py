@@ -191,8 +191,8 @@ def _model(cls: type[Model]) -> Convert:
     for name, info in fields_of(cls).items():
         converters[name] = _checked(converter(info.annotation), info)
         factory, default = info.default_factory, info.default
-        if factory is None and isinstance(default, list | dict):
-            factory = default.copy
+        if info.default_is_mutable():  # deep-copied for each instance, as pydantic does
+            factory = info.make_default
         if factory is not None:
             factories.append((name, factory))
             template[name] = MISSING

@@ -187,3 +187,25 @@ def test_json_dumps_write_what_pydantic_wrote_for_values_json_cannot_hold() -> N
     assert Note(id="n", x=inf).model_dump(mode="json")["x"] == inf
     doc = PlaybookDocument(definition={"A": state})
     assert '"a": null' in dumps_document(doc)
+
+
+class _Defaults(Model, extra="forbid"):
+    """A model with mutable defaults given as values (docs/architecture.md's recipe allows it)."""
+
+    tags: list[list[str]] = [["a"]]  # noqa: RUF012 - a default, as pydantic takes it
+    meta: dict[str, Any] = {"k": {"v": 1}}  # noqa: RUF012
+    where: Point = Point(x=0, y=0)
+
+
+def test_a_mutable_default_is_copied_for_each_instance_as_pydantic_does() -> None:
+    """pydantic deep-copies a default value for each instance; only its outer list or dict was
+    copied here, so one instance's change to a nested value (or to a model default, not copied
+    at all) showed in every instance built since."""
+    for make in (lambda: _Defaults.model_validate({}), _Defaults, _Defaults.model_construct):
+        first, second = make(), make()
+        first.tags[0].append("b")
+        first.meta["k"]["v"] = 2
+        first.where.x = 5
+        assert (second.tags, second.meta, second.where.x) == ([["a"]], {"k": {"v": 1}}, 0)
+        assert fields_of(_Defaults)["tags"].default == [["a"]]
+        assert fields_of(_Defaults)["where"].default.x == 0
