@@ -219,6 +219,8 @@ def _model(cls: type[Model]) -> Convert:
                 values[name] = item
             elif field_convert is not None:
                 values[name] = field_convert(item)
+            elif type(name) is not str:  # pydantic: "Keys should be strings"
+                raise SlowPath
             elif unknown is None:
                 unknown = {name: item}
             else:

@@ -91,6 +91,14 @@ def test_keys_that_are_not_text_are_refused_as_pydantic_refuses_them(data: dict[
         PlaybookDocument.model_validate(data)
 
 
+def test_an_unknown_key_that_is_not_text_is_refused_as_pydantic_refuses_it() -> None:
+    """An open model kept it as an unknown key (pydantic: 'Keys should be strings')."""
+    with pytest.raises(ValidationError, match="Keys should be strings"):
+        PassState.model_validate({"type": "pass", 1: "x"})
+    with pytest.raises(ValidationError, match="Keys should be strings"):
+        state_from_data({"type": "success", None: "x"})
+
+
 def _slow(extra: dict[str, Any]) -> dict[str, Any]:
     """Document data that takes pydantic's path (a text where a number belongs is coerced)."""
     return {"max_runtime": "60", **extra}
