@@ -21,14 +21,8 @@ DOCKS = {"PaletteDock", "InspectorDock", "ProblemsDock", "DefinitionDock", "Exec
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    win = MainWindow(store)
-    win.setProperty("quiet", True)
-    qtbot.addWidget(win)
-    yield win
-    win.context.undo_stack.setClean()
-    store.close()
+def window(main_window):
+    return main_window(None)
 
 
 def test_docks_have_stable_names_and_can_float_and_close(window) -> None:

@@ -10,8 +10,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from designer.main_window import MainWindow
-from runtime.history import HistoryStore
 from runtime.serverformat import export_playbook
 
 ODD = {"type": "quantum_wait", "qubits": [1, {"x": None}], "next": "Done",
@@ -26,16 +24,11 @@ BROKEN = {
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    win = MainWindow(store)
-    win.setProperty("quiet", True)
-    qtbot.addWidget(win)
-    win.show()
+def window(main_window, qtbot):
+    win = main_window(None)
+    win.show()  # at its own default size
     qtbot.waitExposed(win)
-    yield win
-    win.context.undo_stack.setClean()
-    store.close()
+    return win
 
 
 @pytest.fixture

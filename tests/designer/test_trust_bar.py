@@ -12,8 +12,6 @@ import pytest
 from PySide6.QtCore import Qt
 from test_run_support import qloop, wait_until
 
-from designer.main_window import MainWindow
-from runtime.history import HistoryStore
 from runtime.sandbox.trust import TRUST_ENV, TrustStore
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -29,18 +27,11 @@ def trust_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    win = MainWindow(store)
-    win.setProperty("quiet", True)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
+def window(main_window):
+    win = main_window((1200, 800), activate=False, settle_ms=0)
     yield win
     win.run_ui.shutdown()
     win.close()
-    store.close()
 
 
 def shared(tmp_path: Path, functions: bool = True) -> Path:

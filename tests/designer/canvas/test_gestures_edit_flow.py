@@ -13,8 +13,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from designer.files import DIALECT_CHOICES
-from designer.main_window import MainWindow
-from runtime.history import HistoryStore
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "resources/examples/suspicious-logon-triage.playbook.json"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -22,19 +20,8 @@ YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    win = MainWindow(store)
-    win.setProperty("quiet", True)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.wait(50)
-    yield win
-    win.context.undo_stack.setClean()
-    store.close()
+def window(main_window):
+    return main_window()
 
 
 def test_a_blank_new_playbook_shows_no_error(window):

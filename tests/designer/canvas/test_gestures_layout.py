@@ -14,8 +14,6 @@ from PySide6.QtTest import QTest
 
 import runtime.layout as layered
 from designer.canvas.room import card_rects
-from designer.main_window import MainWindow
-from runtime.history import HistoryStore
 from runtime.layout import count_crossings, layout_definition
 from runtime.loader import load_playbook
 from runtime.model import document_from_data
@@ -27,19 +25,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    win = MainWindow(store)
-    win.setProperty("quiet", True)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.wait(100)  # the first show's deferred sizing and fit are done
-    yield win
-    win.context.undo_stack.setClean()
-    store.close()
+def window(main_window):
+    return main_window(settle_ms=100)  # the first show's deferred sizing and fit are done
 
 
 def all_in_view(window) -> bool:

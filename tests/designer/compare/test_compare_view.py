@@ -16,8 +16,6 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsPathItem
 import designer.compare.controller as controller_module
 from designer.compare import merge_versions
 from designer.document import set_state_field
-from designer.main_window import MainWindow
-from runtime.history import HistoryStore
 from runtime.jsonio import dump_text
 from runtime.loader import load_playbook
 
@@ -77,18 +75,8 @@ def test_merge_keeps_removed_states_with_their_edges_renamed(examples_dir, tmp_p
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = HistoryStore(tmp_path / "history.sqlite3")
-    win = MainWindow(store)
-    win.setProperty("quiet", True)
-    qtbot.addWidget(win)
-    win.resize(1500, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    yield win
-    win.context.undo_stack.setClean()
-    store.close()
+def window(main_window):
+    return main_window((1500, 900), settle_ms=0)
 
 
 def test_compare_with_a_file_through_the_action_and_step_with_f7(
