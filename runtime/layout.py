@@ -39,22 +39,12 @@ class LayoutResult:
 def flow_graph(definition: Mapping[str, AnyState]) -> nx.DiGraph:
     """The control-flow graph laid out (fallbacks only to otherwise unreached handlers)."""
     import networkx as nx  # loaded on first use: 0.3 s of start-up
+
+    succ = _flow_adjacency(definition)
     graph = nx.DiGraph()
-    graph.add_nodes_from(definition)
-    fallbacks: list[tuple[str, str]] = []
-    for name, state in definition.items():
-        for path, target in state.targets():
-            if target == END or target not in definition:
-                continue
-            if path.startswith("on_error"):
-                fallbacks.append((name, target))
-            else:
-                graph.add_edge(name, target)
-    # A handler reached only through fallbacks is placed after the first state that falls
-    # back to it (one edge, so a shared handler cannot make the layering explode).
-    for source, target in fallbacks:
-        if graph.in_degree(target) == 0 and target != source:
-            graph.add_edge(source, target)
+    graph.add_nodes_from(succ)
+    graph.add_edges_from((source, target) for source, targets in succ.items()
+                         for target in targets)
     return graph
 
 
