@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from validate_process import write_files  # noqa: E402
 from validate_scale import generate, native_text  # noqa: E402
 
 from runtime.catalog import load_catalog  # noqa: E402
@@ -71,16 +72,6 @@ def best_ms(fn: Callable[[], Any], repeat: int) -> float:
     return best * 1000
 
 
-def write_definition_files(folder: Path, states: int) -> dict[str, Path]:
-    """The generated definition as a native file and as a server definition."""
-    definition = generate(states)
-    native = folder / f"generated-{states}.playbook.json"
-    native.write_text(native_text(definition))
-    server = folder / f"generated-{states}.json"
-    server.write_text(json.dumps(definition, indent=2))
-    return {"native": native, "server": server}
-
-
 def process_env(folder: Path) -> dict[str, str]:
     """The environment of a user's ``playbook`` process: bytecode cached (outside the tree)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -102,7 +93,7 @@ def time_process(argv: list[str], repeat: int, env: dict[str, str] | None = None
 
 
 def measure_validate_process(folder: Path, states: int, repeat: int) -> dict[str, float]:
-    files = write_definition_files(folder, states)
+    files = write_files(folder, states)
     env = process_env(folder)
     return {form: time_process([sys.executable, "-m", "runtime.cli", "validate", str(path)],
                                repeat, env, ROOT)
