@@ -24,8 +24,9 @@ import math
 import sys
 import typing
 from collections.abc import Callable
-from typing import Any, ClassVar, Self, dataclass_transform
+from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
+ModelT = TypeVar("ModelT", bound="Model")
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 EXTRA_POLICIES = ("allow", "forbid", "ignore")
 _IMMUTABLE = frozenset({type(None), bool, int, float, str, bytes, type(MISSING)})
@@ -131,11 +132,7 @@ class Model:
     # -- building -------------------------------------------------------------------------
 
     def __init__(self, **data: Any) -> None:
-        built = type(self).model_validate(data)
-        _set = object.__setattr__
-        _set(self, "__dict__", built.__dict__)
-        _set(self, "__pydantic_fields_set__", built.__pydantic_fields_set__)
-        _set(self, "__pydantic_extra__", built.__pydantic_extra__)
+        self.__setstate__(type(self).model_validate(data).__getstate__())
 
     @classmethod
     def model_validate(cls, data: Any) -> Self:
@@ -167,12 +164,8 @@ class Model:
             elif not info.is_required():
                 own[name] = info.make_default()
         extra = {k: v for k, v in values.items() if k not in fields}
-        instance = object.__new__(cls)
-        _set = object.__setattr__
-        _set(instance, "__dict__", own)
-        _set(instance, "__pydantic_fields_set__", given if _fields_set is None else set(_fields_set))
-        _set(instance, "__pydantic_extra__", extra if cls.__extra__ == "allow" else None)
-        return instance
+        return assemble(cls, own, given if _fields_set is None else set(_fields_set),
+                        extra if cls.__extra__ == "allow" else None)
 
     def model_post_check(self) -> None:
         """Checks across fields, run after each build; raise ValueError to refuse."""
@@ -243,13 +236,9 @@ class Model:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in items)})"
 
     def __copy__(self) -> Self:
-        twin = object.__new__(type(self))
-        _set = object.__setattr__
-        _set(twin, "__dict__", dict(self.__dict__))
-        _set(twin, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
         extra = self.__pydantic_extra__
-        _set(twin, "__pydantic_extra__", None if extra is None else dict(extra))
-        return twin
+        return assemble(type(self), dict(self.__dict__), set(self.__pydantic_fields_set__),
+                        None if extra is None else dict(extra))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         twin = object.__new__(type(self))
@@ -311,6 +300,19 @@ class Model:
         return out
 
 
+def assemble(cls: type[ModelT], values: dict[str, Any], fields_set: set[str],
+             extra: dict[str, Any] | None) -> ModelT:
+    """An instance of ``cls`` made of its parts, unchecked: field values, the keys it was
+    given, unknown keys (None unless ``extra="allow"``). fastbuild inlines this, since it
+    runs once per object loaded."""
+    instance = object.__new__(cls)
+    _set = object.__setattr__
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", fields_set)
+    _set(instance, "__pydantic_extra__", extra)
+    return instance
+
+
 _FLOAT = (float, "float", float | None, "float | None")
 
 
@@ -369,5 +371,5 @@ def has_post_check(cls: type[Model]) -> bool:
     return cls.model_post_check is not Model.model_post_check
 
 
-__all__ = ["MISSING", "Discriminated", "Field", "FieldInfo", "Model", "fields_of",
+__all__ = ["MISSING", "Discriminated", "Field", "FieldInfo", "Model", "assemble", "fields_of",
            "has_post_check"]

@@ -235,7 +235,7 @@ def _model(cls: type[Model]) -> Convert:
             raise SlowPath
         else:
             given = set(value) if extra == "allow" else set(value).difference(unknown)
-        instance = new(cls)
+        instance = new(cls)  # base.assemble, inlined: this runs once per object loaded
         setattr_(instance, "__dict__", values)
         setattr_(instance, "__pydantic_fields_set__", given)
         setattr_(instance, "__pydantic_extra__", unknown if extra == "allow" else None)

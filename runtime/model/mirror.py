@@ -29,7 +29,7 @@ from pydantic import (
 )
 from pydantic import Field as PydanticField
 
-from runtime.model.base import Discriminated, Model, fields_of, has_post_check
+from runtime.model.base import Discriminated, Model, assemble, fields_of, has_post_check
 
 _PLAIN: dict[type[BaseModel], type[Model]] = {}
 _MIRRORS: dict[type[Model], type[BaseModel]] = {}
@@ -140,17 +140,12 @@ def plain(value: Any) -> Any:
     """Mirror instances turned into instances of their plain classes (only the fields that
     may hold models are walked: a value of an ``Any`` field is kept as pydantic kept it)."""
     if isinstance(value, BaseModel):
-        cls = _PLAIN[type(value)]
-        instance = object.__new__(cls)
-        _set = object.__setattr__
         values = dict(value.__dict__)
         for name in _HOLDING[type(value)]:
             values[name] = plain(values[name])
-        _set(instance, "__dict__", values)
-        _set(instance, "__pydantic_fields_set__", set(value.model_fields_set))
         extra = value.__pydantic_extra__
-        _set(instance, "__pydantic_extra__", None if extra is None else dict(extra))
-        return instance
+        return assemble(_PLAIN[type(value)], values, set(value.model_fields_set),
+                        None if extra is None else dict(extra))
     if type(value) is list:
         return [plain(v) for v in value]
     if type(value) is dict:
