@@ -16,19 +16,7 @@ from engine_support import compile_playbook, document_data
 from runtime.engine import CompiledPlaybook, Engine, RunOptions
 from runtime.engine.debug import SKIPPED_MESSAGE, DebugError, Debugger, Paused, shape_problems
 from runtime.engine.runner import KILLED_MESSAGE
-
-
-def chain(*states: tuple[str, dict[str, Any]]) -> dict[str, Any]:
-    names = [name for name, _ in states]
-    out: dict[str, Any] = {}
-    for index, (name, state) in enumerate(states):
-        body = dict(state)
-        if index == 0:
-            body["start"] = True
-        if body["type"] not in ("success", "failure", "branch") and "next" not in body:
-            body["next"] = names[index + 1] if index + 1 < len(names) else "End"
-        out[name] = body
-    return out
+from tests.runtime.engine.test_engine_flow import chain
 
 
 class Session:
